@@ -1,0 +1,348 @@
+/*
+ * pqce.h - the one public header of pqc-enclave.
+ *
+ * pqc-enclave keeps on-device AI artifacts encrypted at rest with
+ * post-quantum cryptography. This header is the manual: every function
+ * documents its parameters, the errors it returns, ownership,
+ * thread-safety and the standard it implements.
+ *
+ * Conventions that hold for every function below unless it says otherwise:
+ *  - A fallible function returns int: 0 (PQCE_OK) on success or a negative
+ *    PQCE_ERR_* code. Sizes travel through size_t parameters, never through
+ *    the return value. pqce_strerror() turns a code into a sentence.
+ *  - Arguments come in the order: context, outputs, inputs.
+ *  - On error, outputs are zeroized (never half-written), and no
+ *    unauthenticated plaintext is ever released.
+ *  - Key material crosses the API as byte arrays whose sizes are the
+ *    PQCE_*_BYTES macros written into the prototypes.
+ *  - Functions without a context argument are thread-safe: the library has
+ *    no global mutable state. A context (pqce_sha3_ctx) must not be used by
+ *    two threads at once.
+ */
+#ifndef PQCE_H
+#define PQCE_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(__GNUC__) || defined(__clang__)
+#define PQCE_API __attribute__((visibility("default")))
+#define PQCE_NODISCARD __attribute__((warn_unused_result))
+#else
+#define PQCE_API
+#define PQCE_NODISCARD
+#endif
+
+/* ------------------------------------------------------------------------
+ * Version and build information
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_VERSION_MAJOR 0
+#define PQCE_VERSION_MINOR 1
+#define PQCE_VERSION_PATCH 0
+#define PQCE_VERSION_STRING "0.1.0"
+
+/* The library's version string, e.g. "0.1.0". Never NULL; static storage. */
+PQCE_API const char *pqce_version(void);
+
+/*
+ * A one-line description of what was compiled in: version, compiler,
+ * the compile-time options of pqce_config.h and the code paths selected at
+ * run time on this CPU (for example "keccak=scalar mlkem=avx2").
+ * Never NULL; static storage.
+ */
+PQCE_API const char *pqce_build_info(void);
+
+/* ------------------------------------------------------------------------
+ * Errors
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_OK 0
+#define PQCE_ERR_INVALID_ARG (-1)  /* a NULL pointer, a bad length or flag */
+#define PQCE_ERR_NOMEM (-2)        /* memory allocation failed */
+#define PQCE_ERR_RANDOM (-3)       /* the randomness source failed */
+#define PQCE_ERR_CRYPTO (-4)       /* the underlying crypto library failed */
+#define PQCE_ERR_INVALID_KEY (-5)  /* a key failed its standard input check */
+#define PQCE_ERR_DECRYPT (-6)      /* authentication failed: no plaintext */
+#define PQCE_ERR_VERIFY (-7)       /* a signature did not verify */
+#define PQCE_ERR_STATE (-8)        /* call out of sequence for this object */
+#define PQCE_ERR_UNSUPPORTED (-9)  /* not available in this build/platform */
+#define PQCE_ERR_SELFTEST (-10)    /* a built-in known-answer test failed */
+#define PQCE_ERR_IO (-11)          /* an operating-system I/O call failed */
+#define PQCE_ERR_FORMAT (-12)      /* malformed or unsupported encoding */
+#define PQCE_ERR_NOT_FOUND (-13)   /* unknown artifact name or id */
+#define PQCE_ERR_LOCKED (-14)      /* the vault is locked or expired */
+#define PQCE_ERR_BACKEND (-15)     /* the key-custody backend failed */
+#define PQCE_ERR_ATTESTATION (-16) /* an attestation did not verify */
+#define PQCE_ERR_POLICY (-17)      /* the access policy denied the call */
+#define PQCE_ERR_ROLLBACK (-18)    /* an older state was restored */
+#define PQCE_ERR_BUSY (-19)        /* another process holds the lock */
+#define PQCE_ERR_EXISTS (-20)      /* the name exists and must not be replaced */
+
+/* A sentence describing err, e.g. "authentication failed". Never NULL. */
+PQCE_API const char *pqce_strerror(int err);
+
+/* The identifier of err, e.g. "PQCE_ERR_DECRYPT". Never NULL. */
+PQCE_API const char *pqce_error_name(int err);
+
+/* ------------------------------------------------------------------------
+ * Memory helpers
+ * ------------------------------------------------------------------------ */
+
+/* Overwrites len bytes at p with zeros in a way the compiler cannot elide.
+ * p may be NULL when len is 0. */
+PQCE_API void pqce_memzero(void *p, size_t len);
+
+/* Compares two buffers in time that depends only on len. Returns 1 if they
+ * are equal, 0 otherwise. */
+PQCE_API int pqce_ct_memeq(const void *a, const void *b, size_t len);
+
+/* ------------------------------------------------------------------------
+ * Randomness
+ *
+ * Every function that needs randomness draws it from a pqce_rng. NULL
+ * selects the operating system's CSPRNG (getrandom(2), blocking until the
+ * kernel pool is initialised). A caller may supply its own source, e.g. a
+ * hardware RNG or, in tests, a deterministic or failing one.
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_RNG_VERSION 1u
+
+typedef struct pqce_rng {
+    uint32_t version; /* PQCE_RNG_VERSION */
+    /* Fills out_len bytes; returns 0 on success, anything else on failure. */
+    int (*fill)(void *ctx, uint8_t *out, size_t out_len);
+    void *ctx; /* passed to fill */
+} pqce_rng;
+
+/*
+ * Fills out with out_len random bytes from rng (NULL: the OS CSPRNG).
+ * Errors: PQCE_ERR_INVALID_ARG (out NULL with out_len > 0, or an rng with
+ * an unknown version or no fill function), PQCE_ERR_RANDOM (the source
+ * failed; out is zeroized). Never aborts.
+ */
+PQCE_API PQCE_NODISCARD int pqce_random_bytes(const pqce_rng *rng, uint8_t *out,
+                                              size_t out_len);
+
+/* ------------------------------------------------------------------------
+ * SHA-3 and SHAKE [FIPS202]
+ *
+ * One-shot helpers and an incremental context. The context absorbs any
+ * number of chunks and, for SHAKE, squeezes any number of chunks: the
+ * output of a series of squeezes equals one squeeze of their total length.
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_SHA3_256_BYTES 32
+#define PQCE_SHA3_512_BYTES 64
+
+/* Incremental SHA-3/SHAKE state. The fields are private; the struct is
+ * public only so that it can live on the stack. 216 bytes. */
+typedef struct pqce_sha3_ctx {
+    uint64_t opaque_state[25];
+    uint32_t opaque_pos;
+    uint32_t opaque_rate;
+    uint32_t opaque_out_len; /* fixed digest length, 0 for an XOF */
+    uint8_t opaque_suffix;
+    uint8_t opaque_phase;
+    uint8_t opaque_pad[2];
+} pqce_sha3_ctx;
+
+/* One-shot SHA3-256 [FIPS202, 6.1]. Errors: PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_sha3_256(uint8_t out[PQCE_SHA3_256_BYTES], const uint8_t *in,
+                                          size_t in_len);
+/* One-shot SHA3-512 [FIPS202, 6.1]. Errors: PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_sha3_512(uint8_t out[PQCE_SHA3_512_BYTES], const uint8_t *in,
+                                          size_t in_len);
+/* One-shot SHAKE128 [FIPS202, 6.2] with out_len bytes of output.
+ * Errors: PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_shake128(uint8_t *out, size_t out_len, const uint8_t *in,
+                                          size_t in_len);
+/* One-shot SHAKE256 [FIPS202, 6.2]. Errors: PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_shake256(uint8_t *out, size_t out_len, const uint8_t *in,
+                                          size_t in_len);
+
+/* Start an incremental SHA3-256, SHA3-512, SHAKE128 or SHAKE256.
+ * Errors: PQCE_ERR_INVALID_ARG (ctx NULL). */
+PQCE_API PQCE_NODISCARD int pqce_sha3_256_init(pqce_sha3_ctx *ctx);
+PQCE_API PQCE_NODISCARD int pqce_sha3_512_init(pqce_sha3_ctx *ctx);
+PQCE_API PQCE_NODISCARD int pqce_shake128_init(pqce_sha3_ctx *ctx);
+PQCE_API PQCE_NODISCARD int pqce_shake256_init(pqce_sha3_ctx *ctx);
+
+/*
+ * Absorbs in_len bytes. May be called any number of times before the first
+ * squeeze or final.
+ * Errors: PQCE_ERR_INVALID_ARG (ctx NULL, in NULL with in_len > 0),
+ * PQCE_ERR_STATE (output was already taken from ctx).
+ */
+PQCE_API PQCE_NODISCARD int pqce_sha3_absorb(pqce_sha3_ctx *ctx, const uint8_t *in,
+                                             size_t in_len);
+
+/*
+ * SHA3-256/SHA3-512: writes the digest (out_len must be 32 or 64, the
+ * digest size) and wipes ctx. Errors: PQCE_ERR_INVALID_ARG (wrong out_len,
+ * NULL), PQCE_ERR_STATE (ctx is a SHAKE context or already finished).
+ */
+PQCE_API PQCE_NODISCARD int pqce_sha3_final(pqce_sha3_ctx *ctx, uint8_t *out, size_t out_len);
+
+/*
+ * SHAKE128/SHAKE256: squeezes the next out_len bytes of output. The first
+ * call ends absorption. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_STATE (ctx
+ * is a SHA3-256/512 context).
+ */
+PQCE_API PQCE_NODISCARD int pqce_shake_squeeze(pqce_sha3_ctx *ctx, uint8_t *out,
+                                               size_t out_len);
+
+/* Wipes a context (any state). Accepts NULL. */
+PQCE_API void pqce_sha3_wipe(pqce_sha3_ctx *ctx);
+
+/* ------------------------------------------------------------------------
+ * ML-KEM [FIPS203]: ML-KEM-512, ML-KEM-768 (the default) and ML-KEM-1024.
+ *
+ * Keys and ciphertexts are the byte encodings of FIPS 203. The decapsulation
+ * key is the expanded form dk = dk_PKE || ek || H(ek) || z; the 64-byte
+ * seed d || z (d first) regenerates it with *_keypair_derand, which is how
+ * pqc-enclave stores identity keys.
+ *
+ * Every function is thread-safe, constant-time in its secret inputs, and
+ * wipes its secret intermediates on every path. On error every output is
+ * zeroized.
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_MLKEM_SEED_BYTES 64 /* d || z */
+#define PQCE_MLKEM_MSG_BYTES 32  /* encapsulation randomness m */
+#define PQCE_MLKEM_SS_BYTES 32   /* shared secret K */
+
+#define PQCE_MLKEM512_EK_BYTES 800
+#define PQCE_MLKEM512_DK_BYTES 1632
+#define PQCE_MLKEM512_CT_BYTES 768
+#define PQCE_MLKEM768_EK_BYTES 1184
+#define PQCE_MLKEM768_DK_BYTES 2400
+#define PQCE_MLKEM768_CT_BYTES 1088
+#define PQCE_MLKEM1024_EK_BYTES 1568
+#define PQCE_MLKEM1024_DK_BYTES 3168
+#define PQCE_MLKEM1024_CT_BYTES 1568
+
+/*
+ * pqce_mlkemN_keypair: ML-KEM.KeyGen [FIPS203, Algorithm 19] with d and z
+ *   from the OS CSPRNG. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_RANDOM.
+ * pqce_mlkemN_keypair_rng: the same with randomness from rng (NULL: OS).
+ * pqce_mlkemN_keypair_derand: ML-KEM.KeyGen_internal [FIPS203, Algorithm 16]
+ *   from seed = d || z. Errors: PQCE_ERR_INVALID_ARG.
+ * pqce_mlkemN_encaps: ML-KEM.Encaps [FIPS203, Algorithm 20]. Performs the
+ *   encapsulation key check of [FIPS203, 7.2] first. Errors:
+ *   PQCE_ERR_INVALID_ARG, PQCE_ERR_INVALID_KEY (a coefficient of ek is not
+ *   below q), PQCE_ERR_RANDOM.
+ * pqce_mlkemN_encaps_rng: the same with randomness from rng (NULL: OS).
+ * pqce_mlkemN_encaps_derand: ML-KEM.Encaps_internal [FIPS203, Algorithm 17]
+ *   with the 32-byte m, after the 7.2 check. Errors as encaps, no RANDOM.
+ * pqce_mlkemN_decaps: ML-KEM.Decaps [FIPS203, Algorithm 21]. Performs the
+ *   decapsulation key check of [FIPS203, 7.3] (H(ek) stored in dk matches
+ *   ek). A modified ciphertext is not an error: implicit rejection returns
+ *   K-bar = J(z || c). Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_INVALID_KEY.
+ * pqce_mlkemN_check_ek / _check_dk: the input checks of [FIPS203, 7.2] and
+ *   [FIPS203, 7.3] alone. Return 0 or PQCE_ERR_INVALID_KEY (or
+ *   PQCE_ERR_INVALID_ARG for NULL).
+ */
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_keypair(uint8_t ek[PQCE_MLKEM512_EK_BYTES],
+                                                  uint8_t dk[PQCE_MLKEM512_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_keypair_rng(const pqce_rng *rng,
+                                                      uint8_t ek[PQCE_MLKEM512_EK_BYTES],
+                                                      uint8_t dk[PQCE_MLKEM512_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_keypair_derand(uint8_t ek[PQCE_MLKEM512_EK_BYTES],
+                                                         uint8_t dk[PQCE_MLKEM512_DK_BYTES],
+                                                         const uint8_t seed[PQCE_MLKEM_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_encaps(uint8_t ct[PQCE_MLKEM512_CT_BYTES],
+                                                 uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                 const uint8_t ek[PQCE_MLKEM512_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_encaps_rng(const pqce_rng *rng,
+                                                     uint8_t ct[PQCE_MLKEM512_CT_BYTES],
+                                                     uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                     const uint8_t ek[PQCE_MLKEM512_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_encaps_derand(uint8_t ct[PQCE_MLKEM512_CT_BYTES],
+                                                        uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                        const uint8_t ek[PQCE_MLKEM512_EK_BYTES],
+                                                        const uint8_t m[PQCE_MLKEM_MSG_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_decaps(uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                 const uint8_t ct[PQCE_MLKEM512_CT_BYTES],
+                                                 const uint8_t dk[PQCE_MLKEM512_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_check_ek(const uint8_t ek[PQCE_MLKEM512_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem512_check_dk(const uint8_t dk[PQCE_MLKEM512_DK_BYTES]);
+
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_keypair(uint8_t ek[PQCE_MLKEM768_EK_BYTES],
+                                                  uint8_t dk[PQCE_MLKEM768_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_keypair_rng(const pqce_rng *rng,
+                                                      uint8_t ek[PQCE_MLKEM768_EK_BYTES],
+                                                      uint8_t dk[PQCE_MLKEM768_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_keypair_derand(uint8_t ek[PQCE_MLKEM768_EK_BYTES],
+                                                         uint8_t dk[PQCE_MLKEM768_DK_BYTES],
+                                                         const uint8_t seed[PQCE_MLKEM_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_encaps(uint8_t ct[PQCE_MLKEM768_CT_BYTES],
+                                                 uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                 const uint8_t ek[PQCE_MLKEM768_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_encaps_rng(const pqce_rng *rng,
+                                                     uint8_t ct[PQCE_MLKEM768_CT_BYTES],
+                                                     uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                     const uint8_t ek[PQCE_MLKEM768_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_encaps_derand(uint8_t ct[PQCE_MLKEM768_CT_BYTES],
+                                                        uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                        const uint8_t ek[PQCE_MLKEM768_EK_BYTES],
+                                                        const uint8_t m[PQCE_MLKEM_MSG_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_decaps(uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                 const uint8_t ct[PQCE_MLKEM768_CT_BYTES],
+                                                 const uint8_t dk[PQCE_MLKEM768_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_check_ek(const uint8_t ek[PQCE_MLKEM768_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem768_check_dk(const uint8_t dk[PQCE_MLKEM768_DK_BYTES]);
+
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_keypair(uint8_t ek[PQCE_MLKEM1024_EK_BYTES],
+                                                   uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_keypair_rng(const pqce_rng *rng,
+                                                       uint8_t ek[PQCE_MLKEM1024_EK_BYTES],
+                                                       uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_keypair_derand(
+    uint8_t ek[PQCE_MLKEM1024_EK_BYTES], uint8_t dk[PQCE_MLKEM1024_DK_BYTES],
+    const uint8_t seed[PQCE_MLKEM_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps(uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
+                                                  uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                  const uint8_t ek[PQCE_MLKEM1024_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps_rng(const pqce_rng *rng,
+                                                      uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
+                                                      uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                      const uint8_t ek[PQCE_MLKEM1024_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps_derand(
+    uint8_t ct[PQCE_MLKEM1024_CT_BYTES], uint8_t ss[PQCE_MLKEM_SS_BYTES],
+    const uint8_t ek[PQCE_MLKEM1024_EK_BYTES], const uint8_t m[PQCE_MLKEM_MSG_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_decaps(uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                  const uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
+                                                  const uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_ek(const uint8_t ek[PQCE_MLKEM1024_EK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_dk(const uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);
+
+/* ------------------------------------------------------------------------
+ * ML-DSA [FIPS204]
+ * ------------------------------------------------------------------------ */
+/* (section filled by the ML-DSA work) */
+
+/* ------------------------------------------------------------------------
+ * Self-test
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Runs the known-answer tests built into the library (SHA-3, SHAKE,
+ * ML-KEM-512/768/1024 key generation, encapsulation, decapsulation and
+ * implicit rejection, AES-256-GCM seal, open and tag rejection) and returns
+ * 0 if all pass, PQCE_ERR_SELFTEST otherwise. If report is not NULL it is
+ * called once per test with the test's name and its result (0 or an
+ * error code). Thread-safe; takes a few milliseconds.
+ */
+PQCE_API PQCE_NODISCARD int pqce_selftest(void (*report)(void *arg, const char *name, int result),
+                                          void *arg);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* PQCE_H */

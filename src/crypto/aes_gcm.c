@@ -1,0 +1,252 @@
+/*
+ * aes_gcm.c - AES-256-GCM through OpenSSL EVP [SP800-38D].
+ *
+ * The only file of pqc-enclave that calls OpenSSL's cipher API. Every EVP
+ * return value is checked and mapped to a pqce code, and the OpenSSL error
+ * queue is cleared on every failure so that no error state leaks to the
+ * caller's thread. OpenSSL picks its AES-NI/VAES and carry-less multiply
+ * code at run time.
+ */
+#include "crypto/aes_gcm.h"
+
+#include <limits.h>
+#include <openssl/err.h>
+#include <openssl/evp.h>
+#include <stdlib.h>
+
+#include "pqce.h"
+
+enum gcm_state { GCM_IDLE = 0, GCM_SEALING, GCM_OPENING };
+
+struct pqce_aes_gcm {
+    EVP_CIPHER *cipher;
+    EVP_CIPHER_CTX *ctx;
+    size_t iv_len;       /* IV length the context is set to */
+    uint64_t msg_len;    /* bytes processed since begin, bounded by SP800-38D */
+    enum gcm_state state;
+};
+
+/* EVP takes int lengths: larger inputs go through in pieces of this size. */
+#define EVP_PIECE ((size_t)1 << 30)
+
+static int crypto_fail(void)
+{
+    ERR_clear_error();
+    return PQCE_ERR_CRYPTO;
+}
+
+int pqce_aes_gcm_new(pqce_aes_gcm **out, const uint8_t key[PQCE_AES256_KEY_BYTES])
+{
+    if (out == NULL || key == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    *out = NULL;
+    pqce_aes_gcm *g = calloc(1, sizeof *g);
+    if (g == NULL) {
+        return PQCE_ERR_NOMEM;
+    }
+    g->cipher = EVP_CIPHER_fetch(NULL, "AES-256-GCM", NULL);
+    g->ctx = EVP_CIPHER_CTX_new();
+    if (g->cipher == NULL || g->ctx == NULL ||
+        EVP_CipherInit_ex(g->ctx, g->cipher, NULL, key, NULL, 1) != 1) {
+        pqce_aes_gcm_free(g);
+        return crypto_fail();
+    }
+    g->iv_len = PQCE_GCM_NONCE_BYTES; /* OpenSSL's default for GCM */
+    *out = g;
+    return PQCE_OK;
+}
+
+void pqce_aes_gcm_free(pqce_aes_gcm *g)
+{
+    if (g == NULL) {
+        return;
+    }
+    /* EVP_CIPHER_CTX_free cleanses the key schedule. */
+    EVP_CIPHER_CTX_free(g->ctx);
+    EVP_CIPHER_free(g->cipher);
+    pqce_memzero(g, sizeof *g);
+    free(g);
+}
+
+static int feed(EVP_CIPHER_CTX *ctx, uint8_t *out, const uint8_t *in, size_t len)
+{
+    while (len > 0) {
+        size_t piece = len < EVP_PIECE ? len : EVP_PIECE;
+        int outl = 0;
+        if (EVP_CipherUpdate(ctx, out, &outl, in, (int)piece) != 1) {
+            return crypto_fail();
+        }
+        /* GCM is a stream mode: output length equals input length. */
+        if (out != NULL && (size_t)outl != piece) {
+            return crypto_fail();
+        }
+        if (out != NULL) {
+            out += piece;
+        }
+        in += piece;
+        len -= piece;
+    }
+    return PQCE_OK;
+}
+
+int pqce_aes_gcm_begin(pqce_aes_gcm *g, int encrypt, const uint8_t *iv, size_t iv_len,
+                       const uint8_t *aad, size_t aad_len)
+{
+    if (g == NULL || iv == NULL || (aad == NULL && aad_len > 0)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    /* A zero-length IV voids GCM's security [SP800-38D, 8.2]. */
+    if (iv_len == 0) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (iv_len > PQCE_GCM_IV_MAX_BYTES) {
+        return PQCE_ERR_UNSUPPORTED;
+    }
+    g->state = GCM_IDLE;
+    if (iv_len != g->iv_len) {
+        if (EVP_CIPHER_CTX_ctrl(g->ctx, EVP_CTRL_GCM_SET_IVLEN, (int)iv_len, NULL) != 1) {
+            ERR_clear_error();
+            return PQCE_ERR_UNSUPPORTED;
+        }
+        g->iv_len = iv_len;
+    }
+    /* NULL cipher and key: keep the key schedule, set IV and direction. */
+    if (EVP_CipherInit_ex(g->ctx, NULL, NULL, NULL, iv, encrypt ? 1 : 0) != 1) {
+        return crypto_fail();
+    }
+    int ret = feed(g->ctx, NULL, aad, aad_len);
+    if (ret != PQCE_OK) {
+        return ret;
+    }
+    g->msg_len = 0;
+    g->state = encrypt ? GCM_SEALING : GCM_OPENING;
+    return PQCE_OK;
+}
+
+int pqce_aes_gcm_update(pqce_aes_gcm *g, uint8_t *out, const uint8_t *in, size_t len)
+{
+    if (g == NULL || ((out == NULL || in == NULL) && len > 0)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (g->state == GCM_IDLE) {
+        return PQCE_ERR_STATE;
+    }
+    if (len > PQCE_GCM_MAX_MESSAGE_BYTES - g->msg_len) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    g->msg_len += len;
+    return feed(g->ctx, out, in, len);
+}
+
+int pqce_aes_gcm_finish_seal(pqce_aes_gcm *g, uint8_t tag[PQCE_GCM_TAG_BYTES])
+{
+    if (g == NULL || tag == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (g->state != GCM_SEALING) {
+        return PQCE_ERR_STATE;
+    }
+    g->state = GCM_IDLE;
+    int outl = 0;
+    uint8_t dummy[16];
+    if (EVP_EncryptFinal_ex(g->ctx, dummy, &outl) != 1 ||
+        EVP_CIPHER_CTX_ctrl(g->ctx, EVP_CTRL_GCM_GET_TAG, PQCE_GCM_TAG_BYTES, tag) != 1) {
+        return crypto_fail();
+    }
+    return PQCE_OK;
+}
+
+int pqce_aes_gcm_finish_open(pqce_aes_gcm *g, const uint8_t tag[PQCE_GCM_TAG_BYTES])
+{
+    if (g == NULL || tag == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (g->state != GCM_OPENING) {
+        return PQCE_ERR_STATE;
+    }
+    g->state = GCM_IDLE;
+    uint8_t tag_copy[PQCE_GCM_TAG_BYTES];
+    for (size_t i = 0; i < sizeof tag_copy; i++) {
+        tag_copy[i] = tag[i];
+    }
+    if (EVP_CIPHER_CTX_ctrl(g->ctx, EVP_CTRL_GCM_SET_TAG, PQCE_GCM_TAG_BYTES, tag_copy) != 1) {
+        return crypto_fail();
+    }
+    int outl = 0;
+    uint8_t dummy[16];
+    /* OpenSSL compares the tag in constant time (CRYPTO_memcmp). */
+    if (EVP_DecryptFinal_ex(g->ctx, dummy, &outl) != 1) {
+        ERR_clear_error();
+        return PQCE_ERR_DECRYPT;
+    }
+    return PQCE_OK;
+}
+
+int pqce_aes_gcm_seal(pqce_aes_gcm *g, uint8_t *ct, uint8_t tag[PQCE_GCM_TAG_BYTES],
+                      const uint8_t *pt, size_t pt_len, const uint8_t *aad, size_t aad_len,
+                      const uint8_t *iv, size_t iv_len)
+{
+    int ret;
+    if (g == NULL || tag == NULL || ((ct == NULL || pt == NULL) && pt_len > 0)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if ((ret = pqce_aes_gcm_begin(g, 1, iv, iv_len, aad, aad_len)) != PQCE_OK ||
+        (ret = pqce_aes_gcm_update(g, ct, pt, pt_len)) != PQCE_OK ||
+        (ret = pqce_aes_gcm_finish_seal(g, tag)) != PQCE_OK) {
+        g->state = GCM_IDLE;
+        pqce_memzero(ct, pt_len);
+        pqce_memzero(tag, PQCE_GCM_TAG_BYTES);
+    }
+    return ret;
+}
+
+int pqce_aes_gcm_open(pqce_aes_gcm *g, uint8_t *pt, const uint8_t *ct, size_t ct_len,
+                      const uint8_t tag[PQCE_GCM_TAG_BYTES], const uint8_t *aad, size_t aad_len,
+                      const uint8_t *iv, size_t iv_len)
+{
+    int ret;
+    if (g == NULL || tag == NULL || ((ct == NULL || pt == NULL) && ct_len > 0)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if ((ret = pqce_aes_gcm_begin(g, 0, iv, iv_len, aad, aad_len)) != PQCE_OK ||
+        (ret = pqce_aes_gcm_update(g, pt, ct, ct_len)) != PQCE_OK ||
+        (ret = pqce_aes_gcm_finish_open(g, tag)) != PQCE_OK) {
+        g->state = GCM_IDLE;
+        /* Never release plaintext whose tag did not verify. */
+        pqce_memzero(pt, ct_len);
+    }
+    return ret;
+}
+
+int pqce_aes256gcm_seal(uint8_t *ct, uint8_t tag[PQCE_GCM_TAG_BYTES], const uint8_t *pt,
+                        size_t pt_len, const uint8_t *aad, size_t aad_len,
+                        const uint8_t nonce[PQCE_GCM_NONCE_BYTES],
+                        const uint8_t key[PQCE_AES256_KEY_BYTES])
+{
+    pqce_aes_gcm *g = NULL;
+    int ret = pqce_aes_gcm_new(&g, key);
+    if (ret == PQCE_OK) {
+        ret = pqce_aes_gcm_seal(g, ct, tag, pt, pt_len, aad, aad_len, nonce, PQCE_GCM_NONCE_BYTES);
+    } else if (tag != NULL) {
+        pqce_memzero(tag, PQCE_GCM_TAG_BYTES);
+    }
+    pqce_aes_gcm_free(g);
+    return ret;
+}
+
+int pqce_aes256gcm_open(uint8_t *pt, const uint8_t *ct, size_t ct_len,
+                        const uint8_t tag[PQCE_GCM_TAG_BYTES], const uint8_t *aad, size_t aad_len,
+                        const uint8_t nonce[PQCE_GCM_NONCE_BYTES],
+                        const uint8_t key[PQCE_AES256_KEY_BYTES])
+{
+    pqce_aes_gcm *g = NULL;
+    int ret = pqce_aes_gcm_new(&g, key);
+    if (ret == PQCE_OK) {
+        ret = pqce_aes_gcm_open(g, pt, ct, ct_len, tag, aad, aad_len, nonce, PQCE_GCM_NONCE_BYTES);
+    } else if (pt != NULL) {
+        pqce_memzero(pt, ct_len);
+    }
+    pqce_aes_gcm_free(g);
+    return ret;
+}

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Checks the library's namespace (CONVENTIONS.md rule 1):
+#  - the shared library exports exactly the functions declared in pqce.h;
+#  - every global symbol defined in the static library starts with pqce_.
+set -euo pipefail
+so=$1 a=$2 header=$3
+fail=0
+
+exported=$(nm -D --defined-only --extern-only "$so" | awk '$2 ~ /^[TDBRVW]$/ {print $3}' | sort -u)
+declared=$(grep -oE '\bpqce_[a-z0-9_]+\s*\(' "$header" | sed -E 's/\s*\($//' | sort -u)
+
+bad=$(printf '%s\n' "$exported" | grep -v '^pqce_' || true)
+if [ -n "$bad" ]; then echo "exported without the pqce_ prefix:"; echo "$bad"; fail=1; fi
+extra=$(comm -23 <(printf '%s\n' "$exported") <(printf '%s\n' "$declared"))
+if [ -n "$extra" ]; then echo "exported but not declared in pqce.h:"; echo "$extra"; fail=1; fi
+missing=$(comm -13 <(printf '%s\n' "$exported") <(printf '%s\n' "$declared"))
+if [ -n "$missing" ]; then echo "declared in pqce.h but not exported:"; echo "$missing"; fail=1; fi
+
+# Static archive: defined globals (T, D, B, R, ...), ignoring compiler
+# generated ifunc resolvers' local clones, which are local symbols anyway.
+globals=$(nm -g --defined-only "$a" 2>/dev/null | awk 'NF==3 {print $3}' | sort -u)
+bad=$(printf '%s\n' "$globals" | grep -v '^pqce_' || true)
+if [ -n "$bad" ]; then echo "global symbols of the static library without the pqce_ prefix:"; echo "$bad"; fail=1; fi
+
+n=$(printf '%s\n' "$exported" | grep -c . || true)
+echo "exported symbols: $n, all declared in pqce.h and prefixed pqce_"
+[ "$n" -gt 0 ] || { echo "no exported symbol found"; fail=1; }
+exit $fail
