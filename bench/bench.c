@@ -80,8 +80,8 @@ void bench_print(const bench_opts *o, const char *name, const bench_result *r, s
         printf("| %s | %.2f | %.0f | %s | %s |\n", name, r->median_us, r->median_cycles, thr,
                ratio);
     } else {
-        printf("  %-34s %10.2f us %12.0f cycles  %-12s %s\n", name, r->median_us,
-               r->median_cycles, thr, ratio);
+        printf("  %-34s %10.2f us %12.0f cycles  %-12s %s\n", name, r->median_us, r->median_cycles,
+               thr, ratio);
     }
     fflush(stdout);
 }

@@ -14,8 +14,8 @@
 #include <stdint.h>
 
 typedef struct bench_opts {
-    int quick;       /* fewer repetitions (the demo's summary) */
-    int markdown;    /* print rows as a markdown table */
+    int quick;    /* fewer repetitions (the demo's summary) */
+    int markdown; /* print rows as a markdown table */
 } bench_opts;
 
 typedef struct bench_result {

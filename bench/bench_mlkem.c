@@ -44,18 +44,18 @@ static void run_decaps(void *p)
 
 /* The public prototypes use fixed-size arrays; these adapters give all
  * three parameter sets one signature. */
-#define KEM_ADAPTERS(N)                                                                     \
-    static int kp##N(uint8_t *ek, uint8_t *dk, const uint8_t *s)                           \
-    {                                                                                       \
-        return pqce_mlkem##N##_keypair_derand(ek, dk, s);                                   \
-    }                                                                                       \
-    static int en##N(uint8_t *ct, uint8_t *ss, const uint8_t *ek, const uint8_t *m)        \
-    {                                                                                       \
-        return pqce_mlkem##N##_encaps_derand(ct, ss, ek, m);                                \
-    }                                                                                       \
-    static int de##N(uint8_t *ss, const uint8_t *ct, const uint8_t *dk)                    \
-    {                                                                                       \
-        return pqce_mlkem##N##_decaps(ss, ct, dk);                                          \
+#define KEM_ADAPTERS(N)                                                             \
+    static int kp##N(uint8_t *ek, uint8_t *dk, const uint8_t *s)                    \
+    {                                                                               \
+        return pqce_mlkem##N##_keypair_derand(ek, dk, s);                           \
+    }                                                                               \
+    static int en##N(uint8_t *ct, uint8_t *ss, const uint8_t *ek, const uint8_t *m) \
+    {                                                                               \
+        return pqce_mlkem##N##_encaps_derand(ct, ss, ek, m);                        \
+    }                                                                               \
+    static int de##N(uint8_t *ss, const uint8_t *ct, const uint8_t *dk)             \
+    {                                                                               \
+        return pqce_mlkem##N##_decaps(ss, ct, dk);                                  \
     }
 KEM_ADAPTERS(512)
 KEM_ADAPTERS(768)

@@ -8,7 +8,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#define EXIT_USAGE 2
+#define EXIT_USAGE    2
 #define EXIT_SELFTEST 3
 
 static void usage(FILE *f)

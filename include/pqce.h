@@ -30,7 +30,7 @@ extern "C" {
 #endif
 
 #if defined(__GNUC__) || defined(__clang__)
-#define PQCE_API __attribute__((visibility("default")))
+#define PQCE_API       __attribute__((visibility("default")))
 #define PQCE_NODISCARD __attribute__((warn_unused_result))
 #else
 #define PQCE_API
@@ -41,9 +41,9 @@ extern "C" {
  * Version and build information
  * ------------------------------------------------------------------------ */
 
-#define PQCE_VERSION_MAJOR 0
-#define PQCE_VERSION_MINOR 1
-#define PQCE_VERSION_PATCH 0
+#define PQCE_VERSION_MAJOR  0
+#define PQCE_VERSION_MINOR  1
+#define PQCE_VERSION_PATCH  0
 #define PQCE_VERSION_STRING "0.1.0"
 
 /* The library's version string, e.g. "0.1.0". Never NULL; static storage. */
@@ -61,27 +61,27 @@ PQCE_API const char *pqce_build_info(void);
  * Errors
  * ------------------------------------------------------------------------ */
 
-#define PQCE_OK 0
+#define PQCE_OK              0
 #define PQCE_ERR_INVALID_ARG (-1)  /* a NULL pointer, a bad length or flag */
-#define PQCE_ERR_NOMEM (-2)        /* memory allocation failed */
-#define PQCE_ERR_RANDOM (-3)       /* the randomness source failed */
-#define PQCE_ERR_CRYPTO (-4)       /* the underlying crypto library failed */
+#define PQCE_ERR_NOMEM       (-2)  /* memory allocation failed */
+#define PQCE_ERR_RANDOM      (-3)  /* the randomness source failed */
+#define PQCE_ERR_CRYPTO      (-4)  /* the underlying crypto library failed */
 #define PQCE_ERR_INVALID_KEY (-5)  /* a key failed its standard input check */
-#define PQCE_ERR_DECRYPT (-6)      /* authentication failed: no plaintext */
-#define PQCE_ERR_VERIFY (-7)       /* a signature did not verify */
-#define PQCE_ERR_STATE (-8)        /* call out of sequence for this object */
+#define PQCE_ERR_DECRYPT     (-6)  /* authentication failed: no plaintext */
+#define PQCE_ERR_VERIFY      (-7)  /* a signature did not verify */
+#define PQCE_ERR_STATE       (-8)  /* call out of sequence for this object */
 #define PQCE_ERR_UNSUPPORTED (-9)  /* not available in this build/platform */
-#define PQCE_ERR_SELFTEST (-10)    /* a built-in known-answer test failed */
-#define PQCE_ERR_IO (-11)          /* an operating-system I/O call failed */
-#define PQCE_ERR_FORMAT (-12)      /* malformed or unsupported encoding */
-#define PQCE_ERR_NOT_FOUND (-13)   /* unknown artifact name or id */
-#define PQCE_ERR_LOCKED (-14)      /* the vault is locked or expired */
-#define PQCE_ERR_BACKEND (-15)     /* the key-custody backend failed */
+#define PQCE_ERR_SELFTEST    (-10) /* a built-in known-answer test failed */
+#define PQCE_ERR_IO          (-11) /* an operating-system I/O call failed */
+#define PQCE_ERR_FORMAT      (-12) /* malformed or unsupported encoding */
+#define PQCE_ERR_NOT_FOUND   (-13) /* unknown artifact name or id */
+#define PQCE_ERR_LOCKED      (-14) /* the vault is locked or expired */
+#define PQCE_ERR_BACKEND     (-15) /* the key-custody backend failed */
 #define PQCE_ERR_ATTESTATION (-16) /* an attestation did not verify */
-#define PQCE_ERR_POLICY (-17)      /* the access policy denied the call */
-#define PQCE_ERR_ROLLBACK (-18)    /* an older state was restored */
-#define PQCE_ERR_BUSY (-19)        /* another process holds the lock */
-#define PQCE_ERR_EXISTS (-20)      /* the name exists and must not be replaced */
+#define PQCE_ERR_POLICY      (-17) /* the access policy denied the call */
+#define PQCE_ERR_ROLLBACK    (-18) /* an older state was restored */
+#define PQCE_ERR_BUSY        (-19) /* another process holds the lock */
+#define PQCE_ERR_EXISTS      (-20) /* the name exists and must not be replaced */
 
 /* A sentence describing err, e.g. "authentication failed". Never NULL. */
 PQCE_API const char *pqce_strerror(int err);
@@ -125,8 +125,7 @@ typedef struct pqce_rng {
  * an unknown version or no fill function), PQCE_ERR_RANDOM (the source
  * failed; out is zeroized). Never aborts.
  */
-PQCE_API PQCE_NODISCARD int pqce_random_bytes(const pqce_rng *rng, uint8_t *out,
-                                              size_t out_len);
+PQCE_API PQCE_NODISCARD int pqce_random_bytes(const pqce_rng *rng, uint8_t *out, size_t out_len);
 
 /* ------------------------------------------------------------------------
  * SHA-3 and SHAKE [FIPS202]
@@ -178,8 +177,7 @@ PQCE_API PQCE_NODISCARD int pqce_shake256_init(pqce_sha3_ctx *ctx);
  * Errors: PQCE_ERR_INVALID_ARG (ctx NULL, in NULL with in_len > 0),
  * PQCE_ERR_STATE (output was already taken from ctx).
  */
-PQCE_API PQCE_NODISCARD int pqce_sha3_absorb(pqce_sha3_ctx *ctx, const uint8_t *in,
-                                             size_t in_len);
+PQCE_API PQCE_NODISCARD int pqce_sha3_absorb(pqce_sha3_ctx *ctx, const uint8_t *in, size_t in_len);
 
 /*
  * SHA3-256/SHA3-512: writes the digest (out_len must be 32 or 64, the
@@ -193,8 +191,7 @@ PQCE_API PQCE_NODISCARD int pqce_sha3_final(pqce_sha3_ctx *ctx, uint8_t *out, si
  * call ends absorption. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_STATE (ctx
  * is a SHA3-256/512 context).
  */
-PQCE_API PQCE_NODISCARD int pqce_shake_squeeze(pqce_sha3_ctx *ctx, uint8_t *out,
-                                               size_t out_len);
+PQCE_API PQCE_NODISCARD int pqce_shake_squeeze(pqce_sha3_ctx *ctx, uint8_t *out, size_t out_len);
 
 /* Wipes a context (any state). Accepts NULL. */
 PQCE_API void pqce_sha3_wipe(pqce_sha3_ctx *ctx);
@@ -213,15 +210,15 @@ PQCE_API void pqce_sha3_wipe(pqce_sha3_ctx *ctx);
  * ------------------------------------------------------------------------ */
 
 #define PQCE_MLKEM_SEED_BYTES 64 /* d || z */
-#define PQCE_MLKEM_MSG_BYTES 32  /* encapsulation randomness m */
-#define PQCE_MLKEM_SS_BYTES 32   /* shared secret K */
+#define PQCE_MLKEM_MSG_BYTES  32 /* encapsulation randomness m */
+#define PQCE_MLKEM_SS_BYTES   32 /* shared secret K */
 
-#define PQCE_MLKEM512_EK_BYTES 800
-#define PQCE_MLKEM512_DK_BYTES 1632
-#define PQCE_MLKEM512_CT_BYTES 768
-#define PQCE_MLKEM768_EK_BYTES 1184
-#define PQCE_MLKEM768_DK_BYTES 2400
-#define PQCE_MLKEM768_CT_BYTES 1088
+#define PQCE_MLKEM512_EK_BYTES  800
+#define PQCE_MLKEM512_DK_BYTES  1632
+#define PQCE_MLKEM512_CT_BYTES  768
+#define PQCE_MLKEM768_EK_BYTES  1184
+#define PQCE_MLKEM768_DK_BYTES  2400
+#define PQCE_MLKEM768_CT_BYTES  1088
 #define PQCE_MLKEM1024_EK_BYTES 1568
 #define PQCE_MLKEM1024_DK_BYTES 3168
 #define PQCE_MLKEM1024_CT_BYTES 1568
@@ -302,9 +299,10 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_keypair(uint8_t ek[PQCE_MLKEM1024_EK_
 PQCE_API PQCE_NODISCARD int pqce_mlkem1024_keypair_rng(const pqce_rng *rng,
                                                        uint8_t ek[PQCE_MLKEM1024_EK_BYTES],
                                                        uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);
-PQCE_API PQCE_NODISCARD int pqce_mlkem1024_keypair_derand(
-    uint8_t ek[PQCE_MLKEM1024_EK_BYTES], uint8_t dk[PQCE_MLKEM1024_DK_BYTES],
-    const uint8_t seed[PQCE_MLKEM_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int
+pqce_mlkem1024_keypair_derand(uint8_t ek[PQCE_MLKEM1024_EK_BYTES],
+                              uint8_t dk[PQCE_MLKEM1024_DK_BYTES],
+                              const uint8_t seed[PQCE_MLKEM_SEED_BYTES]);
 PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps(uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
                                                   uint8_t ss[PQCE_MLKEM_SS_BYTES],
                                                   const uint8_t ek[PQCE_MLKEM1024_EK_BYTES]);
@@ -312,9 +310,10 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps_rng(const pqce_rng *rng,
                                                       uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
                                                       uint8_t ss[PQCE_MLKEM_SS_BYTES],
                                                       const uint8_t ek[PQCE_MLKEM1024_EK_BYTES]);
-PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps_derand(
-    uint8_t ct[PQCE_MLKEM1024_CT_BYTES], uint8_t ss[PQCE_MLKEM_SS_BYTES],
-    const uint8_t ek[PQCE_MLKEM1024_EK_BYTES], const uint8_t m[PQCE_MLKEM_MSG_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mlkem1024_encaps_derand(uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
+                                                         uint8_t ss[PQCE_MLKEM_SS_BYTES],
+                                                         const uint8_t ek[PQCE_MLKEM1024_EK_BYTES],
+                                                         const uint8_t m[PQCE_MLKEM_MSG_BYTES]);
 PQCE_API PQCE_NODISCARD int pqce_mlkem1024_decaps(uint8_t ss[PQCE_MLKEM_SS_BYTES],
                                                   const uint8_t ct[PQCE_MLKEM1024_CT_BYTES],
                                                   const uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);

@@ -21,7 +21,7 @@
 /* Declare a value public. Every use cites why the standard makes it so. */
 #define PQCE_CT_DECLASSIFY(p, len) VALGRIND_MAKE_MEM_DEFINED((p), (len))
 #else
-#define PQCE_CT_POISON(p, len) ((void)(p), (void)(len))
+#define PQCE_CT_POISON(p, len)     ((void)(p), (void)(len))
 #define PQCE_CT_DECLASSIFY(p, len) ((void)(p), (void)(len))
 #endif
 

@@ -52,9 +52,10 @@ static int kat_sha3_256(void)
 {
     uint8_t md[32];
     int ret = pqce_sha3_256(md, NULL, 0);
-    return ret != PQCE_OK ? ret
-                          : expect_hex(md, sizeof md,
-                                       "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
+    return ret != PQCE_OK
+               ? ret
+               : expect_hex(md, sizeof md,
+                            "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
 }
 
 /* SHA3-512("abc") (FIPS 202 example values). */
@@ -74,9 +75,10 @@ static int kat_shake128(void)
 {
     uint8_t out[32];
     int ret = pqce_shake128(out, sizeof out, NULL, 0);
-    return ret != PQCE_OK ? ret
-                          : expect_hex(out, sizeof out,
-                                       "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
+    return ret != PQCE_OK
+               ? ret
+               : expect_hex(out, sizeof out,
+                            "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
 }
 
 /* SHAKE256 of bytes 0..199, squeezed in uneven pieces: the last 32 of 300
@@ -102,9 +104,10 @@ static int kat_shake256_incremental(void)
         ret = pqce_shake_squeeze(&c, out + 1, sizeof out - 1);
     }
     pqce_sha3_wipe(&c);
-    return ret != PQCE_OK ? ret
-                          : expect_hex(out + 268, 32,
-                                       "c53c23e716c670c4db23c67901358ae64f3f0ccedfa05b29e84e1a11a635bfe7");
+    return ret != PQCE_OK
+               ? ret
+               : expect_hex(out + 268, 32,
+                            "c53c23e716c670c4db23c67901358ae64f3f0ccedfa05b29e84e1a11a635bfe7");
 }
 
 /* AES-256-GCM, Wycheproof aes_gcm_test.json tcId 91: seal, open, and
@@ -114,8 +117,7 @@ static int kat_aes256gcm(void)
     uint8_t key[32], iv[12], aad[8], msg[10], ct[10], tag[16], pt[10];
     if (hex_to_bytes(key, 32, "92ace3e348cd821092cd921aa3546374299ab46209691bc28b8752d17f123c20") ||
         hex_to_bytes(iv, 12, "00112233445566778899aabb") ||
-        hex_to_bytes(aad, 8, "00000000ffffffff") ||
-        hex_to_bytes(msg, 10, "00010203040506070809")) {
+        hex_to_bytes(aad, 8, "00000000ffffffff") || hex_to_bytes(msg, 10, "00010203040506070809")) {
         return PQCE_ERR_SELFTEST;
     }
     int ret = pqce_aes256gcm_seal(ct, tag, msg, sizeof msg, aad, sizeof aad, iv, key);

@@ -7,7 +7,7 @@
 #endif
 
 #define PQCE_STR_(x) #x
-#define PQCE_STR(x) PQCE_STR_(x)
+#define PQCE_STR(x)  PQCE_STR_(x)
 
 const char *pqce_version(void)
 {

@@ -21,8 +21,8 @@ enum gcm_state { GCM_IDLE = 0, GCM_SEALING, GCM_OPENING };
 struct pqce_aes_gcm {
     EVP_CIPHER *cipher;
     EVP_CIPHER_CTX *ctx;
-    size_t iv_len;       /* IV length the context is set to */
-    uint64_t msg_len;    /* bytes processed since begin, bounded by SP800-38D */
+    size_t iv_len;    /* IV length the context is set to */
+    uint64_t msg_len; /* bytes processed since begin, bounded by SP800-38D */
     enum gcm_state state;
 };
 

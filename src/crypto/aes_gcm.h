@@ -19,8 +19,8 @@
 #include <stdint.h>
 
 #define PQCE_AES256_KEY_BYTES 32
-#define PQCE_GCM_NONCE_BYTES 12
-#define PQCE_GCM_TAG_BYTES 16
+#define PQCE_GCM_NONCE_BYTES  12
+#define PQCE_GCM_TAG_BYTES    16
 #define PQCE_GCM_IV_MAX_BYTES 128
 /* [SP800-38D, 5.2.1.1]: at most 2^39 - 256 bits of plaintext per nonce. */
 #define PQCE_GCM_MAX_MESSAGE_BYTES ((((uint64_t)1) << 36) - 32)

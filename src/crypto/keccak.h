@@ -12,15 +12,15 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define PQCE_KECCAK_LANES 25
+#define PQCE_KECCAK_LANES  25
 #define PQCE_SHAKE128_RATE 168 /* bytes: (1600 - 2*128) / 8 */
 #define PQCE_SHAKE256_RATE 136
 #define PQCE_SHA3_256_RATE 136
 #define PQCE_SHA3_512_RATE 72
 
 /* Domain-separation suffixes with the first padding bit [FIPS202, B.2]. */
-#define PQCE_KECCAK_SUFFIX_SHA3 0x06u
-#define PQCE_KECCAK_SUFFIX_SHAKE 0x1Fu
+#define PQCE_KECCAK_SUFFIX_SHA3   0x06u
+#define PQCE_KECCAK_SUFFIX_SHAKE  0x1Fu
 #define PQCE_KECCAK_SUFFIX_CSHAKE 0x04u
 
 typedef struct pqce_keccak {

@@ -30,8 +30,8 @@ int test_mem_eq(const char *file, int line, const char *what, const void *a, con
     const uint8_t *x = a, *y = b;
     for (size_t i = 0; i < len; i++) {
         if (x[i] != y[i]) {
-            test_fail(file, line, "%s differs at byte %zu of %zu: %02x != %02x", what, i, len,
-                      x[i], y[i]);
+            test_fail(file, line, "%s differs at byte %zu of %zu: %02x != %02x", what, i, len, x[i],
+                      y[i]);
             return 0;
         }
     }

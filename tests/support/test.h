@@ -20,7 +20,10 @@ struct test_case {
     void (*fn)(void);
 };
 
-#define TEST_CASE(fn) {#fn, fn}
+#define TEST_CASE(fn) \
+    {                 \
+#fn, fn       \
+    }
 
 /* Runs the cases; returns the process exit code. */
 int test_run(int argc, char **argv, const struct test_case *cases, size_t n);
@@ -31,40 +34,40 @@ void test_fail(const char *file, int line, const char *fmt, ...)
 /* 1 if the running test has failed. */
 int test_failed(void);
 
-#define CHECK(cond)                                                                        \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond);                             \
-            return;                                                                        \
-        }                                                                                  \
+#define CHECK(cond)                                            \
+    do {                                                       \
+        if (!(cond)) {                                         \
+            test_fail(__FILE__, __LINE__, "CHECK(%s)", #cond); \
+            return;                                            \
+        }                                                      \
     } while (0)
 
-#define CHECK_MSG(cond, ...)                                                               \
-    do {                                                                                   \
-        if (!(cond)) {                                                                     \
-            test_fail(__FILE__, __LINE__, __VA_ARGS__);                                    \
-            return;                                                                        \
-        }                                                                                  \
+#define CHECK_MSG(cond, ...)                            \
+    do {                                                \
+        if (!(cond)) {                                  \
+            test_fail(__FILE__, __LINE__, __VA_ARGS__); \
+            return;                                     \
+        }                                               \
     } while (0)
 
 /* Expects expr to return err (0 = PQCE_OK). */
-#define CHECK_RC(expr, err)                                                                \
-    do {                                                                                   \
-        int check_rc_ = (expr);                                                            \
-        if (check_rc_ != (err)) {                                                          \
-            test_fail(__FILE__, __LINE__, "%s returned %s, expected %s", #expr,            \
-                      pqce_error_name(check_rc_), pqce_error_name(err));                   \
-            return;                                                                        \
-        }                                                                                  \
+#define CHECK_RC(expr, err)                                                     \
+    do {                                                                        \
+        int check_rc_ = (expr);                                                 \
+        if (check_rc_ != (err)) {                                               \
+            test_fail(__FILE__, __LINE__, "%s returned %s, expected %s", #expr, \
+                      pqce_error_name(check_rc_), pqce_error_name(err));        \
+            return;                                                             \
+        }                                                                       \
     } while (0)
 
 #define CHECK_OK(expr) CHECK_RC(expr, PQCE_OK)
 
-#define CHECK_MEM_EQ(a, b, len)                                                            \
-    do {                                                                                   \
-        if (!test_mem_eq(__FILE__, __LINE__, #a, (a), (b), (len))) {                       \
-            return;                                                                        \
-        }                                                                                  \
+#define CHECK_MEM_EQ(a, b, len)                                      \
+    do {                                                             \
+        if (!test_mem_eq(__FILE__, __LINE__, #a, (a), (b), (len))) { \
+            return;                                                  \
+        }                                                            \
     } while (0)
 
 /* Compares and, on mismatch, records a failure showing the first differing
