@@ -326,6 +326,279 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_dk(const uint8_t dk[PQCE_MLKEM1
 /* (section filled by the ML-DSA work) */
 
 /* ------------------------------------------------------------------------
+ * Artifact kinds and metadata
+ * ------------------------------------------------------------------------ */
+
+/* The eight artifact kinds; the values are part of the container format. */
+typedef enum pqce_kind {
+    PQCE_KIND_MODEL_WEIGHTS = 0,      /* "model-weights" */
+    PQCE_KIND_LORA_ADAPTER = 1,       /* "lora-adapter" */
+    PQCE_KIND_TOKENIZER = 2,          /* "tokenizer" */
+    PQCE_KIND_CREDENTIAL = 3,         /* "credential" */
+    PQCE_KIND_BIOMETRIC_TEMPLATE = 4, /* "biometric-template" */
+    PQCE_KIND_INFERENCE_CACHE = 5,    /* "inference-cache" */
+    PQCE_KIND_SAFETY_MODEL = 6,       /* "safety-model" */
+    PQCE_KIND_OTHER = 7               /* "other" */
+} pqce_kind;
+
+#define PQCE_KIND_COUNT 8
+
+/* The kind's string ("model-weights", ...), or NULL for a value outside
+ * the enum. */
+PQCE_API const char *pqce_kind_name(pqce_kind kind);
+/* Parses a kind string. Errors: PQCE_ERR_INVALID_ARG (unknown string). */
+PQCE_API PQCE_NODISCARD int pqce_kind_from_name(pqce_kind *kind, const char *name);
+
+/* Size value meaning "not known when sealing" (e.g. sealing from a pipe);
+ * the authenticated size is always available from the reader. */
+#define PQCE_SIZE_UNKNOWN UINT64_MAX
+
+/* Bounds on metadata (bytes of UTF-8, no NUL). [FORMAT, 5] */
+#define PQCE_NAME_MAX        1024
+#define PQCE_SHORT_FIELD_MAX 255 /* version, app bundle id, device id, each tag */
+#define PQCE_MODEL_DID_MAX   1024
+#define PQCE_TAGS_MAX        64
+#define PQCE_DESCRIPTION_MAX 65535
+
+/*
+ * An artifact's metadata. Strings are NUL-terminated UTF-8 without control
+ * characters other than tab/newline in the description; NULL means "".
+ * When sealing, the caller owns every pointer. When returned by a reader,
+ * the reader owns them and they stay valid until pqce_reader_free.
+ */
+typedef struct pqce_metadata {
+    const char *name;          /* 1..PQCE_NAME_MAX bytes, required */
+    pqce_kind kind;
+    const char *version;       /* e.g. "1.0.0" */
+    const char *app_bundle_id; /* the app allowed to use it, e.g. "com.example.app" */
+    uint64_t size;             /* plaintext bytes, or PQCE_SIZE_UNKNOWN */
+    uint64_t created_ms;       /* Unix time in milliseconds; 0 = now when sealing */
+    const char *device_id;
+    const char *model_did;     /* a decentralized identifier of the model */
+    const char *const *tags;   /* tag_count strings, 1..PQCE_SHORT_FIELD_MAX bytes */
+    size_t tag_count;          /* at most PQCE_TAGS_MAX */
+    const char *description;
+} pqce_metadata;
+
+/* ------------------------------------------------------------------------
+ * Artifact container [FORMAT]: recipients and identities
+ *
+ * An artifact is sealed to one or more recipients (public keys of one
+ * suite) and opened with an identity (the matching secret seed). The body
+ * is encrypted once; each recipient gets a stanza of about 1.1-1.6 KB.
+ * ------------------------------------------------------------------------ */
+
+/* Suites [FORMAT, 3]: the KEM that wraps the data key; all use AES-256-GCM
+ * for the body, SHA3-256 for the content hash and KMAC256 for keys. */
+#define PQCE_SUITE_MLKEM768  1 /* ML-KEM-768 (default) */
+#define PQCE_SUITE_XWING     2 /* X-Wing: ML-KEM-768 + X25519 hybrid */
+#define PQCE_SUITE_MLKEM1024 3 /* ML-KEM-1024 (CNSA 2.0) */
+
+#define PQCE_IDENTITY_MAX_BYTES  64   /* identity seed: 64 (ML-KEM), 32 (X-Wing) */
+#define PQCE_RECIPIENT_MAX_BYTES 1568 /* public key: 1184, 1216 or 1568 */
+
+/* The suite's name ("ML-KEM-768", "X-Wing", "ML-KEM-1024"), or NULL. */
+PQCE_API const char *pqce_suite_name(uint16_t suite);
+
+/* Sizes of a suite's identity seed and recipient key.
+ * Errors: PQCE_ERR_UNSUPPORTED (unknown suite), PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_suite_sizes(uint16_t suite, size_t *identity_len,
+                                             size_t *recipient_len);
+
+/*
+ * Generates a new identity seed for suite from rng (NULL: OS CSPRNG) into
+ * identity (identity_cap bytes available); *identity_len receives its size.
+ * Errors: PQCE_ERR_UNSUPPORTED, PQCE_ERR_INVALID_ARG (too small), PQCE_ERR_RANDOM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_identity_generate(const pqce_rng *rng, uint16_t suite,
+                                                   uint8_t *identity, size_t identity_cap,
+                                                   size_t *identity_len);
+
+/*
+ * Computes the recipient (public key) of an identity seed.
+ * Errors: PQCE_ERR_UNSUPPORTED, PQCE_ERR_INVALID_ARG (wrong seed length,
+ * recipient_cap too small), PQCE_ERR_CRYPTO.
+ */
+PQCE_API PQCE_NODISCARD int pqce_identity_to_recipient(uint16_t suite, uint8_t *recipient,
+                                                       size_t recipient_cap, size_t *recipient_len,
+                                                       const uint8_t *identity,
+                                                       size_t identity_len);
+
+/* A recipient: a suite's public key (the caller owns key). */
+typedef struct pqce_recipient {
+    uint16_t suite;
+    const uint8_t *key;
+    size_t key_len;
+} pqce_recipient;
+
+/* An identity: a suite's secret seed (the caller owns and wipes seed). */
+typedef struct pqce_identity {
+    uint16_t suite;
+    const uint8_t *seed;
+    size_t seed_len;
+} pqce_identity;
+
+/* ------------------------------------------------------------------------
+ * Artifact container: sealing
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_CHUNK_MIN     4096u
+#define PQCE_CHUNK_MAX     (16u << 20)
+#define PQCE_CHUNK_DEFAULT (1u << 20)
+#define PQCE_RECIPIENTS_MAX 4096u
+
+#define PQCE_OPTIONS_VERSION 1u
+
+/* Options for sealing and opening. Zero-initialise, then set version;
+ * a NULL options pointer means all defaults. */
+typedef struct pqce_options {
+    uint32_t version;     /* PQCE_OPTIONS_VERSION */
+    uint32_t chunk_size;  /* sealing: power of two in [4 KiB, 16 MiB]; 0 = 1 MiB */
+    unsigned threads;     /* worker threads; 0 = online CPUs, 1 = single-threaded */
+    const pqce_rng *rng;  /* sealing randomness; NULL = OS CSPRNG */
+} pqce_options;
+
+/* Information about a sealed or opened artifact. */
+typedef struct pqce_artifact_info {
+    uint8_t artifact_id[16];       /* random, from the header */
+    uint16_t suite;
+    uint32_t chunk_size;
+    uint64_t size;                 /* authenticated plaintext size */
+    uint8_t content_sha3_256[32];  /* authenticated SHA3-256 of the plaintext */
+    uint64_t sealed_size;          /* bytes of the whole container */
+    size_t stanza_count;
+} pqce_artifact_info;
+
+/*
+ * Reads up to cap bytes of plaintext into buf and sets *got; *got = 0 means
+ * end of input. Returns 0, or non-zero to abort sealing (reported as
+ * PQCE_ERR_IO).
+ */
+typedef int (*pqce_read_fn)(void *ctx, uint8_t *buf, size_t cap, size_t *got);
+
+/*
+ * The exact size of a container for a plaintext of in_len bytes sealed to
+ * recipient_count recipients of suite with chunk_size (0 = default) and
+ * metadata meta. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_UNSUPPORTED.
+ */
+PQCE_API PQCE_NODISCARD int pqce_sealed_size(uint64_t *sealed_size, uint16_t suite,
+                                             size_t recipient_count, uint32_t chunk_size,
+                                             const pqce_metadata *meta, uint64_t in_len);
+
+/*
+ * Seals in_len bytes of in to the recipients, writing the container into
+ * out (out_cap bytes; pqce_sealed_size tells how many are needed) and its
+ * length into *out_len. info (may be NULL) receives the artifact id, the
+ * content hash and sizes. meta->size is set from in_len.
+ * Errors: PQCE_ERR_INVALID_ARG (bad metadata, options, recipients of mixed
+ * suites, out_cap too small), PQCE_ERR_INVALID_KEY (a recipient key fails
+ * its check), PQCE_ERR_UNSUPPORTED, PQCE_ERR_RANDOM, PQCE_ERR_NOMEM,
+ * PQCE_ERR_CRYPTO. On error out is zeroized.
+ */
+PQCE_API PQCE_NODISCARD int pqce_seal_buffer(const pqce_options *opts, uint8_t *out,
+                                             size_t out_cap, size_t *out_len,
+                                             pqce_artifact_info *info,
+                                             const pqce_metadata *meta,
+                                             const pqce_recipient *recipients,
+                                             size_t recipient_count, const uint8_t *in,
+                                             size_t in_len);
+
+/*
+ * Seals everything read from in_fd (a file, pipe or socket, read to EOF)
+ * and writes the container to out_fd (need not be seekable), in one pass
+ * with memory bounded by a few chunks per worker. meta->size may be
+ * PQCE_SIZE_UNKNOWN. Errors: as pqce_seal_buffer, plus PQCE_ERR_IO. On
+ * error the bytes already written to out_fd are not a valid container (no
+ * final chunk) and must be discarded by the caller.
+ */
+PQCE_API PQCE_NODISCARD int pqce_seal_fd(const pqce_options *opts, int out_fd,
+                                         pqce_artifact_info *info, const pqce_metadata *meta,
+                                         const pqce_recipient *recipients,
+                                         size_t recipient_count, int in_fd);
+
+/* As pqce_seal_fd, with the plaintext from a callback. */
+PQCE_API PQCE_NODISCARD int pqce_seal_reader(const pqce_options *opts, int out_fd,
+                                             pqce_artifact_info *info,
+                                             const pqce_metadata *meta,
+                                             const pqce_recipient *recipients,
+                                             size_t recipient_count, pqce_read_fn read,
+                                             void *read_ctx);
+
+/* ------------------------------------------------------------------------
+ * Artifact container: opening
+ *
+ * A reader holds an opened container: its verified header, metadata and
+ * final chunk (so its size and content hash are authenticated), and the
+ * payload key. Every read verifies the tag of every chunk it touches
+ * before releasing a byte of it. A reader is not thread-safe; it wipes its
+ * keys on pqce_reader_free.
+ * ------------------------------------------------------------------------ */
+
+typedef struct pqce_reader pqce_reader;
+
+/*
+ * Opens a container in memory (buf must stay valid and unchanged until
+ * pqce_reader_free) with identity. Verifies, in order: the preamble, the
+ * header bounds, a stanza for identity (every stanza is tried, in constant
+ * time per stanza, so neither timing nor errors reveal which matched), the
+ * header MAC, the metadata, and the final chunk.
+ * Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_FORMAT (not a container, unknown
+ * version, bounds), PQCE_ERR_UNSUPPORTED (unknown suite), PQCE_ERR_DECRYPT
+ * (no stanza for this identity, header MAC, metadata or final chunk fails
+ * authentication, truncated or extended payload), PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_open_buffer(pqce_reader **reader, const pqce_options *opts,
+                                             const pqce_identity *identity, const uint8_t *buf,
+                                             size_t len);
+
+/* As pqce_open_buffer for a seekable file descriptor (read with pread; the
+ * descriptor must stay open until pqce_reader_free). Errors: as above plus
+ * PQCE_ERR_IO. */
+PQCE_API PQCE_NODISCARD int pqce_open_fd(pqce_reader **reader, const pqce_options *opts,
+                                         const pqce_identity *identity, int fd);
+
+/* Wipes and frees; accepts NULL. */
+PQCE_API void pqce_reader_free(pqce_reader *reader);
+
+/* The artifact's authenticated metadata (owned by the reader) and info. */
+PQCE_API PQCE_NODISCARD int pqce_reader_metadata(const pqce_reader *reader,
+                                                 const pqce_metadata **meta);
+PQCE_API PQCE_NODISCARD int pqce_reader_info(const pqce_reader *reader,
+                                             pqce_artifact_info *info);
+
+/*
+ * Sequential read: copies up to cap bytes from the current position into
+ * buf, sets *got (0 at the end) and advances. Errors: PQCE_ERR_DECRYPT (a
+ * chunk fails its tag; nothing of it is released), PQCE_ERR_IO.
+ */
+PQCE_API PQCE_NODISCARD int pqce_reader_read(pqce_reader *reader, uint8_t *buf, size_t cap,
+                                             size_t *got);
+
+/*
+ * Random access: copies len bytes starting at offset into buf, decrypting
+ * and verifying only the chunks that hold them. Does not move the
+ * sequential position. Errors: PQCE_ERR_INVALID_ARG (range beyond the
+ * size), PQCE_ERR_DECRYPT, PQCE_ERR_IO.
+ */
+PQCE_API PQCE_NODISCARD int pqce_reader_pread(pqce_reader *reader, uint8_t *buf, size_t len,
+                                              uint64_t offset);
+
+/*
+ * Decrypts the whole plaintext into buf (cap >= size), in parallel, verifying
+ * every tag. On error buf is zeroized. Errors: PQCE_ERR_INVALID_ARG (cap too
+ * small), PQCE_ERR_DECRYPT, PQCE_ERR_IO, PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_reader_read_all(pqce_reader *reader, uint8_t *buf, size_t cap);
+
+/*
+ * Full verification: every chunk's tag and the SHA3-256 of the whole
+ * plaintext against the authenticated content hash, without releasing any
+ * plaintext, in memory bounded by a few chunks per worker.
+ * Errors: PQCE_ERR_DECRYPT (a tag or the content hash differs), PQCE_ERR_IO.
+ */
+PQCE_API PQCE_NODISCARD int pqce_reader_verify(pqce_reader *reader);
+
+/* ------------------------------------------------------------------------
  * Self-test
  * ------------------------------------------------------------------------ */
 

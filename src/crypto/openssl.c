@@ -1,13 +1,15 @@
 /*
- * aes_gcm.c - AES-256-GCM through OpenSSL EVP [SP800-38D].
+ * openssl.c - the one file of pqc-enclave that calls OpenSSL (libcrypto).
  *
- * The only file of pqc-enclave that calls OpenSSL's cipher API. Every EVP
- * return value is checked and mapped to a pqce code, and the OpenSSL error
- * queue is cleared on every failure so that no error state leaks to the
- * caller's thread. OpenSSL picks its AES-NI/VAES and carry-less multiply
- * code at run time.
+ * It implements aes_gcm.h (AES-256-GCM [SP800-38D] through EVP; OpenSSL
+ * picks its AES-NI/VAES and carry-less multiply code at run time) and
+ * x25519.h (X25519 [RFC7748] for X-Wing). Every OpenSSL return value is
+ * checked and mapped to a pqce code, and the OpenSSL error queue is cleared
+ * on every failure so that no error state leaks to the caller's thread. No
+ * OpenSSL type crosses these headers.
  */
 #include "crypto/aes_gcm.h"
+#include "crypto/x25519.h"
 
 #include <limits.h>
 #include <openssl/err.h>
@@ -15,6 +17,8 @@
 #include <stdlib.h>
 
 #include "pqce.h"
+
+/* ---- AES-256-GCM --------------------------------------------------------- */
 
 enum gcm_state { GCM_IDLE = 0, GCM_SEALING, GCM_OPENING };
 
@@ -248,5 +252,57 @@ int pqce_aes256gcm_open(uint8_t *pt, const uint8_t *ct, size_t ct_len,
         pqce_memzero(pt, ct_len);
     }
     pqce_aes_gcm_free(g);
+    return ret;
+}
+
+/* ---- X25519 ---------------------------------------------------------------- */
+
+int pqce_x25519_public(uint8_t pk[PQCE_X25519_BYTES], const uint8_t sk[PQCE_X25519_BYTES])
+{
+    if (pk == NULL || sk == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    size_t len = PQCE_X25519_BYTES;
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, PQCE_X25519_BYTES);
+    int ok = key != NULL && EVP_PKEY_get_raw_public_key(key, pk, &len) == 1 &&
+             len == PQCE_X25519_BYTES;
+    EVP_PKEY_free(key); /* frees (and cleanses) the private key copy */
+    if (!ok) {
+        pqce_memzero(pk, PQCE_X25519_BYTES);
+        return crypto_fail();
+    }
+    return PQCE_OK;
+}
+
+int pqce_x25519(uint8_t ss[PQCE_X25519_BYTES], const uint8_t sk[PQCE_X25519_BYTES],
+                const uint8_t peer[PQCE_X25519_BYTES])
+{
+    if (ss == NULL || sk == NULL || peer == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    int ret = PQCE_ERR_CRYPTO;
+    size_t len = PQCE_X25519_BYTES;
+    EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, PQCE_X25519_BYTES);
+    EVP_PKEY *pub = EVP_PKEY_new_raw_public_key(EVP_PKEY_X25519, NULL, peer, PQCE_X25519_BYTES);
+    EVP_PKEY_CTX *ctx = key != NULL ? EVP_PKEY_CTX_new(key, NULL) : NULL;
+    if (ctx == NULL || pub == NULL || EVP_PKEY_derive_init(ctx) != 1 ||
+        EVP_PKEY_derive_set_peer(ctx, pub) != 1) {
+        goto cleanup;
+    }
+    /* OpenSSL fails the derivation exactly when the result is all zero
+     * (a low-order peer point) [RFC7748, 6.1]. */
+    if (EVP_PKEY_derive(ctx, ss, &len) != 1 || len != PQCE_X25519_BYTES) {
+        ret = PQCE_ERR_INVALID_KEY;
+        goto cleanup;
+    }
+    ret = PQCE_OK;
+cleanup:
+    if (ret != PQCE_OK) {
+        ERR_clear_error();
+        pqce_memzero(ss, PQCE_X25519_BYTES);
+    }
+    EVP_PKEY_CTX_free(ctx);
+    EVP_PKEY_free(pub);
+    EVP_PKEY_free(key);
     return ret;
 }
