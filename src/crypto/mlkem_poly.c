@@ -53,13 +53,18 @@ void pqce_mlkem_poly_ntt(pqce_mlkem_poly *f)
 
     /* [FIPS203, Algorithm 9]: Cooley-Tukey butterflies, len = 128 .. 2.
      * Each layer adds less than q to the bound (|zeta * x * R^-1| < q). */
-    for (unsigned len = 128; len >= 2; len >>= 1) {
-        for (unsigned start = 0; start < PQCE_MLKEM_N; start += 2 * len) {
+    for (size_t len = 128; len >= 2; len >>= 1) {
+        for (size_t start = 0; start < PQCE_MLKEM_N; start += 2 * len) {
             const int16_t zeta = mlkem_zetas[i++];
-            for (unsigned j = start; j < start + len; j++) {
-                int16_t t = pqce_mlkem_mont_mul(zeta, c[j + len]);
-                c[j + len] = (int16_t)(c[j] - t);
-                c[j] = (int16_t)(c[j] + t);
+            /* The two halves of the block never overlap: x[j] = f[start + j],
+             * y[j] = f[start + len + j]. Two pointers (not j + len) let the
+             * compiler vectorize the butterflies. */
+            int16_t *restrict x = c + start;
+            int16_t *restrict y = c + start + len;
+            for (size_t j = 0; j < len; j++) {
+                int16_t t = pqce_mlkem_mont_mul(zeta, y[j]);
+                y[j] = (int16_t)(x[j] - t);
+                x[j] = (int16_t)(x[j] + t);
             }
         }
     }
@@ -78,15 +83,24 @@ void pqce_mlkem_poly_invntt_mont(pqce_mlkem_poly *f)
      * reduction), so exactly those two layers Barrett-reduce their sums;
      * 8q = 26632 fits an int16_t.
      */
-    for (unsigned len = 2; len <= 128; len <<= 1) {
+    for (size_t len = 2; len <= 128; len <<= 1) {
         const int reduce = (len == 8 || len == 64);
-        for (unsigned start = 0; start < PQCE_MLKEM_N; start += 2 * len) {
+        for (size_t start = 0; start < PQCE_MLKEM_N; start += 2 * len) {
             const int16_t zeta = mlkem_zetas[i--];
-            for (unsigned j = start; j < start + len; j++) {
-                int16_t t = c[j];
-                int16_t sum = (int16_t)(t + c[j + len]);
-                c[j] = reduce ? pqce_mlkem_barrett_reduce(sum) : sum;
-                c[j + len] = pqce_mlkem_mont_mul(zeta, (int16_t)(c[j + len] - t));
+            int16_t *restrict x = c + start;
+            int16_t *restrict y = c + start + len;
+            if (reduce) {
+                for (size_t j = 0; j < len; j++) {
+                    int16_t t = x[j];
+                    x[j] = pqce_mlkem_barrett_reduce((int16_t)(t + y[j]));
+                    y[j] = pqce_mlkem_mont_mul(zeta, (int16_t)(y[j] - t));
+                }
+            } else {
+                for (size_t j = 0; j < len; j++) {
+                    int16_t t = x[j];
+                    x[j] = (int16_t)(t + y[j]);
+                    y[j] = pqce_mlkem_mont_mul(zeta, (int16_t)(y[j] - t));
+                }
             }
         }
     }

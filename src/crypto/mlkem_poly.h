@@ -51,10 +51,20 @@ static inline int16_t pqce_mlkem_mont_reduce(int32_t a)
     return (int16_t)((a - (int32_t)t * PQCE_MLKEM_Q) >> 16);
 }
 
-/* a * b * R^-1 mod q for |a * b| < q * 2^15; |result| < q. */
+/* a * b * R^-1 mod q for |a * b| < q * 2^15; |result| < q.
+ *
+ * The same value as mont_reduce(a * b), computed on 16-bit halves: with
+ * t = lo16(a*b) * q^-1 mod 2^16, a*b and t*q agree in their low 16 bits,
+ * so (a*b - t*q) >> 16 = hi16(a*b) - hi16(t*q) exactly. Written this way
+ * the compiler maps a vectorized loop onto 16-bit multiply-low and
+ * multiply-high instructions (SSE2 pmullw/pmulhw, NEON). */
 static inline int16_t pqce_mlkem_mont_mul(int16_t a, int16_t b)
 {
-    return pqce_mlkem_mont_reduce((int32_t)a * b);
+    const int16_t lo = (int16_t)(uint16_t)((uint32_t)(uint16_t)a * (uint16_t)b);
+    const int16_t t = (int16_t)(uint16_t)((uint32_t)(uint16_t)lo * PQCE_MLKEM_QINV);
+    const int16_t hi = (int16_t)(((int32_t)a * b) >> 16);
+    const int16_t tq = (int16_t)(((int32_t)t * PQCE_MLKEM_Q) >> 16);
+    return (int16_t)(hi - tq);
 }
 
 /* The representative of a mod q in [-(q-1)/2, (q-1)/2], for any int16_t a
