@@ -22,7 +22,9 @@
  *    as a whole matrix; in Encrypt the rows of A-hat^T are sampled directly
  *    (A-hat[j, i] = SampleNTT(rho || i || j)).
  *  - Products in T_q are accumulated over a row before reduction, with a
- *    Montgomery factor R^-1 that the inverse NTT (or tomont) removes.
+ *    Montgomery factor R^-1 that the inverse NTT (or tomont) removes. The
+ *    vector's odd coefficients times gamma_i [FIPS203, Algorithm 12] are
+ *    computed once per vector entry and reused by every row.
  *  - Encaps decodes ek once: the 7.2 modulus check and K-PKE.Encrypt's
  *    ByteDecode_12 share one pass.
  */
@@ -64,6 +66,7 @@ static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uin
     uint8_t g_in[33];
     uint8_t rho_sigma[64];
     poly s[K_MAX], e[K_MAX], a[K_MAX], t;
+    pqce_mlkem_mulcache s_x[K_MAX];
     uint8_t n = 0;
 
     /* Step 1: (rho, sigma) = G(d || k), the final FIPS 203 domain separation. */
@@ -86,6 +89,7 @@ static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uin
     for (unsigned i = 0; i < k; i++) {
         pqce_mlkem_poly_ntt(&s[i]);
         pqce_mlkem_poly_reduce(&s[i]);
+        pqce_mlkem_poly_mulcache(&s_x[i], &s[i]);
         pqce_mlkem_poly_ntt(&e[i]);
     }
     /* Steps 3-7 and 18: t-hat[i] = sum_j A-hat[i, j] o s-hat[j] + e-hat[i],
@@ -94,7 +98,7 @@ static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uin
         for (unsigned j = 0; j < k; j++) {
             pqce_mlkem_poly_sample_ntt(&a[j], rho, (uint8_t)j, (uint8_t)i);
         }
-        pqce_mlkem_polyvec_basemul_acc(&t, a, s, k);
+        pqce_mlkem_polyvec_basemul_acc(&t, a, s, s_x, k);
         pqce_mlkem_poly_tomont(&t);     /* removes basemul's R^-1: |t| < q */
         pqce_mlkem_poly_add(&t, &e[i]); /* |t| < q + 8q, fits int16_t */
         pqce_mlkem_poly_encode12(ek + POLY_BYTES * i, &t);
@@ -108,6 +112,7 @@ static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uin
     pqce_memzero(g_in, sizeof g_in);
     pqce_memzero(rho_sigma, sizeof rho_sigma);
     pqce_memzero(s, sizeof s);
+    pqce_memzero(s_x, sizeof s_x);
     pqce_memzero(e, sizeof e);
     pqce_memzero(&t, sizeof t);
 }
@@ -122,12 +127,14 @@ static void kpke_encrypt(const params *p, uint8_t *c, const poly *t_hat, const u
 {
     const unsigned k = p->k;
     poly y[K_MAX], a[K_MAX], u, v, noise;
+    pqce_mlkem_mulcache y_x[K_MAX];
 
     /* Steps 9-12: y from PRF_eta1(r, N), N = 0 .. k-1; step 18: y-hat. */
     for (unsigned i = 0; i < k; i++) {
         pqce_mlkem_poly_sample_noise(&y[i], r, (uint8_t)i, p->eta1);
         pqce_mlkem_poly_ntt(&y[i]);
         pqce_mlkem_poly_reduce(&y[i]);
+        pqce_mlkem_poly_mulcache(&y_x[i], &y[i]);
     }
     /* Steps 4-8 and 19: u[i] = NTT^-1(sum_j A-hat[j, i] o y-hat[j]) + e1[i],
      * with A-hat[j, i] = SampleNTT(rho || i || j) and e1[i] from
@@ -136,7 +143,7 @@ static void kpke_encrypt(const params *p, uint8_t *c, const poly *t_hat, const u
         for (unsigned j = 0; j < k; j++) {
             pqce_mlkem_poly_sample_ntt(&a[j], rho, (uint8_t)i, (uint8_t)j);
         }
-        pqce_mlkem_polyvec_basemul_acc(&u, a, y, k);
+        pqce_mlkem_polyvec_basemul_acc(&u, a, y, y_x, k);
         pqce_mlkem_poly_invntt_mont(&u);
         pqce_mlkem_poly_sample_noise(&noise, r, (uint8_t)(k + i), p->eta2);
         pqce_mlkem_poly_add(&u, &noise);
@@ -144,7 +151,7 @@ static void kpke_encrypt(const params *p, uint8_t *c, const poly *t_hat, const u
     }
     /* Steps 17, 20, 21: v = NTT^-1(t-hat^T o y-hat) + e2 + mu, with e2 from
      * PRF_eta2(r, 2k) and mu = Decompress_1(ByteDecode_1(m)); step 23: c2. */
-    pqce_mlkem_polyvec_basemul_acc(&v, t_hat, y, k);
+    pqce_mlkem_polyvec_basemul_acc(&v, t_hat, y, y_x, k);
     pqce_mlkem_poly_invntt_mont(&v);
     pqce_mlkem_poly_sample_noise(&noise, r, (uint8_t)(2 * k), p->eta2);
     pqce_mlkem_poly_add(&v, &noise);
@@ -153,6 +160,7 @@ static void kpke_encrypt(const params *p, uint8_t *c, const poly *t_hat, const u
     pqce_mlkem_poly_compress_encode(c + 32 * p->du * k, &v, p->dv);
 
     pqce_memzero(y, sizeof y);
+    pqce_memzero(y_x, sizeof y_x);
     pqce_memzero(&u, sizeof u);
     pqce_memzero(&v, sizeof v);
     pqce_memzero(&noise, sizeof noise);
@@ -165,12 +173,14 @@ static void kpke_decrypt(const params *p, uint8_t m[32], const uint8_t *dk_pke, 
 {
     const unsigned k = p->k;
     poly s_hat[K_MAX], u_hat[K_MAX], w, v;
+    pqce_mlkem_mulcache u_x[K_MAX];
 
     /* Step 3: u' = Decompress_du(ByteDecode_du(c1)), and its NTT (step 6). */
     for (unsigned i = 0; i < k; i++) {
         pqce_mlkem_poly_decode_decompress(&u_hat[i], c + 32 * p->du * i, p->du);
         pqce_mlkem_poly_ntt(&u_hat[i]);
         pqce_mlkem_poly_reduce(&u_hat[i]);
+        pqce_mlkem_poly_mulcache(&u_x[i], &u_hat[i]);
     }
     /* Step 5: s-hat = ByteDecode_12(dk_PKE), reduced mod q as ByteDecode_12
      * specifies; whether a value was >= q is not used (and stays secret). */
@@ -178,7 +188,7 @@ static void kpke_decrypt(const params *p, uint8_t m[32], const uint8_t *dk_pke, 
         (void)pqce_mlkem_poly_decode12(&s_hat[i], dk_pke + POLY_BYTES * i);
     }
     /* Step 6: w = v' - NTT^-1(s-hat^T o NTT(u')), v' from c2 (step 4). */
-    pqce_mlkem_polyvec_basemul_acc(&w, s_hat, u_hat, k);
+    pqce_mlkem_polyvec_basemul_acc(&w, s_hat, u_hat, u_x, k);
     pqce_mlkem_poly_invntt_mont(&w);
     pqce_mlkem_poly_decode_decompress(&v, c + 32 * p->du * k, p->dv);
     pqce_mlkem_poly_sub(&w, &v, &w); /* |w| < 2q */

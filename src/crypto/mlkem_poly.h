@@ -117,12 +117,26 @@ void pqce_mlkem_poly_ntt(pqce_mlkem_poly *f);
  * |f_i| < q. */
 void pqce_mlkem_poly_invntt_mont(pqce_mlkem_poly *f);
 
+/*
+ * The products b[2i+1] * gamma_i (mod q) of [FIPS203, Algorithm 12], which
+ * depend only on b. In a matrix-vector product the vector's entries meet
+ * every row, so this is computed once per entry and reused (a "cache").
+ */
+typedef struct pqce_mlkem_mulcache {
+    int16_t c[PQCE_MLKEM_N / 2];
+} pqce_mlkem_mulcache;
+
+/* x[i] = b[2i+1] * gamma_i mod q, |x[i]| < q. Input |b| < q. */
+void pqce_mlkem_poly_mulcache(pqce_mlkem_mulcache *x, const pqce_mlkem_poly *b);
+
 /* Sum over j < k of a[j] x b[j] in T_q, times R^-1 [FIPS203, Algorithms 11
- * and 12]: r = R^-1 * (a[0] o b[0] + ... + a[k-1] o b[k-1]). Accumulates
- * the k products unreduced and reduces once. Input: a in [0, q) (sampled
- * or decoded) and |b| < q, k <= 4. Output |r_i| < q. */
+ * and 12]: r = R^-1 * (a[0] o b[0] + ... + a[k-1] o b[k-1]), with
+ * bx[j] = mulcache(b[j]). Accumulates the k products unreduced and reduces
+ * once. Input: a in [0, q) (sampled or decoded), |b| < q, k <= 4. Output
+ * |r_i| < q. */
 void pqce_mlkem_polyvec_basemul_acc(pqce_mlkem_poly *r, const pqce_mlkem_poly *a,
-                                    const pqce_mlkem_poly *b, unsigned k);
+                                    const pqce_mlkem_poly *b, const pqce_mlkem_mulcache *bx,
+                                    unsigned k);
 
 /* Barrett-reduces every coefficient to [-(q-1)/2, (q-1)/2]. */
 void pqce_mlkem_poly_reduce(pqce_mlkem_poly *f);
