@@ -837,6 +837,32 @@ static void test_decode12_reduces_mod_q_and_flags_values_ge_q(void)
     CHECK(pqce_mlkem_poly_decode12(&p, b) == 0);
 }
 
+/* ---- built-in known-answer tests ------------------------------------------- */
+
+struct selftest_seen {
+    int mlkem_reports, failures;
+};
+
+static void selftest_report(void *arg, const char *name, int result)
+{
+    struct selftest_seen *seen = arg;
+    if (strstr(name, "ML-KEM-") != NULL) {
+        seen->mlkem_reports++;
+    }
+    if (result != PQCE_OK) {
+        seen->failures++;
+        fprintf(stderr, "  self-test %s failed: %s\n", name, pqce_error_name(result));
+    }
+}
+
+static void test_selftest_runs_the_mlkem_known_answer_tests(void)
+{
+    struct selftest_seen seen = {0, 0};
+    CHECK_OK(pqce_selftest(selftest_report, &seen));
+    CHECK(seen.failures == 0);
+    CHECK_MSG(seen.mlkem_reports == 3, "%d ML-KEM self-tests reported", seen.mlkem_reports);
+}
+
 int main(int argc, char **argv)
 {
     static const struct test_case cases[] = {
@@ -859,6 +885,7 @@ int main(int argc, char **argv)
         TEST_CASE(test_sample_cbd_matches_algorithm_8),
         TEST_CASE(test_encodings_match_algorithms_5_and_6),
         TEST_CASE(test_decode12_reduces_mod_q_and_flags_values_ge_q),
+        TEST_CASE(test_selftest_runs_the_mlkem_known_answer_tests),
     };
     return test_run(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }

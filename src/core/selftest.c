@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crypto/aes_gcm.h"
+#include "crypto/mlkem_selftest.h"
 #include "pqce.h"
 
 typedef int (*kat_fn)(void);
@@ -52,9 +53,10 @@ static int kat_sha3_256(void)
 {
     uint8_t md[32];
     int ret = pqce_sha3_256(md, NULL, 0);
-    return ret != PQCE_OK ? ret
-                          : expect_hex(md, sizeof md,
-                                       "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
+    return ret != PQCE_OK
+               ? ret
+               : expect_hex(md, sizeof md,
+                            "a7ffc6f8bf1ed76651c14756a061d662f580ff4de43b49fa82d80a4b80f8434a");
 }
 
 /* SHA3-512("abc") (FIPS 202 example values). */
@@ -74,9 +76,10 @@ static int kat_shake128(void)
 {
     uint8_t out[32];
     int ret = pqce_shake128(out, sizeof out, NULL, 0);
-    return ret != PQCE_OK ? ret
-                          : expect_hex(out, sizeof out,
-                                       "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
+    return ret != PQCE_OK
+               ? ret
+               : expect_hex(out, sizeof out,
+                            "7f9c2ba4e88f827d616045507605853ed73b8093f6efbc88eb1a6eacfa66ef26");
 }
 
 /* SHAKE256 of bytes 0..199, squeezed in uneven pieces: the last 32 of 300
@@ -102,9 +105,10 @@ static int kat_shake256_incremental(void)
         ret = pqce_shake_squeeze(&c, out + 1, sizeof out - 1);
     }
     pqce_sha3_wipe(&c);
-    return ret != PQCE_OK ? ret
-                          : expect_hex(out + 268, 32,
-                                       "c53c23e716c670c4db23c67901358ae64f3f0ccedfa05b29e84e1a11a635bfe7");
+    return ret != PQCE_OK
+               ? ret
+               : expect_hex(out + 268, 32,
+                            "c53c23e716c670c4db23c67901358ae64f3f0ccedfa05b29e84e1a11a635bfe7");
 }
 
 /* AES-256-GCM, Wycheproof aes_gcm_test.json tcId 91: seal, open, and
@@ -114,8 +118,7 @@ static int kat_aes256gcm(void)
     uint8_t key[32], iv[12], aad[8], msg[10], ct[10], tag[16], pt[10];
     if (hex_to_bytes(key, 32, "92ace3e348cd821092cd921aa3546374299ab46209691bc28b8752d17f123c20") ||
         hex_to_bytes(iv, 12, "00112233445566778899aabb") ||
-        hex_to_bytes(aad, 8, "00000000ffffffff") ||
-        hex_to_bytes(msg, 10, "00010203040506070809")) {
+        hex_to_bytes(aad, 8, "00000000ffffffff") || hex_to_bytes(msg, 10, "00010203040506070809")) {
         return PQCE_ERR_SELFTEST;
     }
     int ret = pqce_aes256gcm_seal(ct, tag, msg, sizeof msg, aad, sizeof aad, iv, key);
@@ -140,6 +143,23 @@ static int kat_aes256gcm(void)
     return PQCE_OK;
 }
 
+/* ML-KEM-512/768/1024 key generation, encapsulation, decapsulation, implicit
+ * rejection and input checks against ACVP FIPS203-tr1 data: mlkem_selftest.c. */
+static int kat_mlkem512(void)
+{
+    return pqce_mlkem_selftest(0);
+}
+
+static int kat_mlkem768(void)
+{
+    return pqce_mlkem_selftest(1);
+}
+
+static int kat_mlkem1024(void)
+{
+    return pqce_mlkem_selftest(2);
+}
+
 static const struct {
     const char *name;
     kat_fn fn;
@@ -149,6 +169,9 @@ static const struct {
     {"SHAKE128 (FIPS 202)", kat_shake128},
     {"SHAKE256 incremental absorb/squeeze", kat_shake256_incremental},
     {"AES-256-GCM seal/open/reject (Wycheproof 91)", kat_aes256gcm},
+    {"ML-KEM-512 (FIPS 203, ACVP tr1 76)", kat_mlkem512},
+    {"ML-KEM-768 (FIPS 203, ACVP tr1 96)", kat_mlkem768},
+    {"ML-KEM-1024 (FIPS 203, ACVP tr1 118)", kat_mlkem1024},
 };
 
 int pqce_selftest(void (*report)(void *arg, const char *name, int result), void *arg)
