@@ -327,6 +327,7 @@ static void decaps_internal(const params *p, uint8_t ss[32], const uint8_t *ct, 
     pqce_memzero(k_bar, sizeof k_bar);
     pqce_memzero(ct_prime, sizeof ct_prime);
     pqce_memzero(&differ, sizeof differ);
+    pqce_memzero(&take, sizeof take);
     pqce_keccak_wipe(&j_xof);
 }
 
