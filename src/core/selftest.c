@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crypto/aes_gcm.h"
+#include "crypto/mlkem_selftest.h"
 #include "pqce.h"
 
 typedef int (*kat_fn)(void);
@@ -142,6 +143,23 @@ static int kat_aes256gcm(void)
     return PQCE_OK;
 }
 
+/* ML-KEM-512/768/1024 key generation, encapsulation, decapsulation, implicit
+ * rejection and input checks against ACVP FIPS203-tr1 data: mlkem_selftest.c. */
+static int kat_mlkem512(void)
+{
+    return pqce_mlkem_selftest(0);
+}
+
+static int kat_mlkem768(void)
+{
+    return pqce_mlkem_selftest(1);
+}
+
+static int kat_mlkem1024(void)
+{
+    return pqce_mlkem_selftest(2);
+}
+
 static const struct {
     const char *name;
     kat_fn fn;
@@ -151,6 +169,9 @@ static const struct {
     {"SHAKE128 (FIPS 202)", kat_shake128},
     {"SHAKE256 incremental absorb/squeeze", kat_shake256_incremental},
     {"AES-256-GCM seal/open/reject (Wycheproof 91)", kat_aes256gcm},
+    {"ML-KEM-512 (FIPS 203, ACVP tr1 76)", kat_mlkem512},
+    {"ML-KEM-768 (FIPS 203, ACVP tr1 96)", kat_mlkem768},
+    {"ML-KEM-1024 (FIPS 203, ACVP tr1 118)", kat_mlkem1024},
 };
 
 int pqce_selftest(void (*report)(void *arg, const char *name, int result), void *arg)

@@ -27,15 +27,23 @@ static const uint64_t keccak_rc[24] = {
     0x8000000080008081ULL, 0x8000000000008080ULL, 0x0000000080000001ULL, 0x8000000080008008ULL,
 };
 
-/*
- * On x86-64 the compiler emits a second copy for CPUs with BMI1/BMI2/AVX2
- * (andn, rorx) and the loader picks one by CPUID (an ifunc): the same
- * source, about 25% faster on such CPUs.
- */
 #if PQCE_X86_64_SIMD && defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-__attribute__((target_clones("arch=x86-64-v3", "default")))
+#define KECCAK_X86_DISPATCH  1
+#define KECCAK_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define KECCAK_X86_DISPATCH 0
+#define KECCAK_ALWAYS_INLINE
 #endif
-void pqce_keccak_f1600(uint64_t s[PQCE_KECCAK_LANES])
+
+/*
+ * The permutation's one source. On x86-64 it is compiled twice, for any
+ * CPU and for CPUs with BMI1/BMI2/AVX2 (andn, rorx: about 25% faster), and
+ * pqce_keccak_f1600 picks one by CPUID. (GCC's target_clones would do the
+ * same through an ifunc, but GCC 12 gives the ifunc and its resolver
+ * default visibility whatever -fvisibility says, so libpqce.so exported
+ * two internal symbols.)
+ */
+static inline KECCAK_ALWAYS_INLINE void keccak_permute(uint64_t s[PQCE_KECCAK_LANES])
 {
     uint64_t a0 = s[0], a1 = s[1], a2 = s[2], a3 = s[3], a4 = s[4];
     uint64_t a5 = s[5], a6 = s[6], a7 = s[7], a8 = s[8], a9 = s[9];
@@ -188,6 +196,36 @@ void pqce_keccak_f1600(uint64_t s[PQCE_KECCAK_LANES])
     s[15] = a15, s[16] = a16, s[17] = a17, s[18] = a18, s[19] = a19;
     s[20] = a20, s[21] = a21, s[22] = a22, s[23] = a23, s[24] = a24;
 }
+
+#if KECCAK_X86_DISPATCH
+__attribute__((target("avx2,bmi,bmi2"))) static void keccak_permute_bmi2(uint64_t *s)
+{
+    keccak_permute(s);
+}
+
+static void keccak_permute_generic(uint64_t *s)
+{
+    keccak_permute(s);
+}
+
+void pqce_keccak_f1600(uint64_t s[PQCE_KECCAK_LANES])
+{
+    /* __builtin_cpu_init is idempotent; it makes the check valid even when
+     * called from another library's constructor. */
+    __builtin_cpu_init();
+    if (__builtin_cpu_supports("avx2") && __builtin_cpu_supports("bmi") &&
+        __builtin_cpu_supports("bmi2")) {
+        keccak_permute_bmi2(s);
+    } else {
+        keccak_permute_generic(s);
+    }
+}
+#else
+void pqce_keccak_f1600(uint64_t s[PQCE_KECCAK_LANES])
+{
+    keccak_permute(s);
+}
+#endif
 
 /* Bytes map to lanes little-endian [FIPS202, B.1]. */
 static inline uint64_t load64_le(const uint8_t *p)
