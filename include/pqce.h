@@ -367,16 +367,16 @@ PQCE_API PQCE_NODISCARD int pqce_kind_from_name(pqce_kind *kind, const char *nam
  * the reader owns them and they stay valid until pqce_reader_free.
  */
 typedef struct pqce_metadata {
-    const char *name;          /* 1..PQCE_NAME_MAX bytes, required */
+    const char *name; /* 1..PQCE_NAME_MAX bytes, required */
     pqce_kind kind;
     const char *version;       /* e.g. "1.0.0" */
     const char *app_bundle_id; /* the app allowed to use it, e.g. "com.example.app" */
     uint64_t size;             /* plaintext bytes, or PQCE_SIZE_UNKNOWN */
     uint64_t created_ms;       /* Unix time in milliseconds; 0 = now when sealing */
     const char *device_id;
-    const char *model_did;     /* a decentralized identifier of the model */
-    const char *const *tags;   /* tag_count strings, 1..PQCE_SHORT_FIELD_MAX bytes */
-    size_t tag_count;          /* at most PQCE_TAGS_MAX */
+    const char *model_did;   /* a decentralized identifier of the model */
+    const char *const *tags; /* tag_count strings, 1..PQCE_SHORT_FIELD_MAX bytes */
+    size_t tag_count;        /* at most PQCE_TAGS_MAX */
     const char *description;
 } pqce_metadata;
 
@@ -442,9 +442,9 @@ typedef struct pqce_identity {
  * Artifact container: sealing
  * ------------------------------------------------------------------------ */
 
-#define PQCE_CHUNK_MIN     4096u
-#define PQCE_CHUNK_MAX     (16u << 20)
-#define PQCE_CHUNK_DEFAULT (1u << 20)
+#define PQCE_CHUNK_MIN      4096u
+#define PQCE_CHUNK_MAX      (16u << 20)
+#define PQCE_CHUNK_DEFAULT  (1u << 20)
 #define PQCE_RECIPIENTS_MAX 4096u
 
 #define PQCE_OPTIONS_VERSION 1u
@@ -452,20 +452,20 @@ typedef struct pqce_identity {
 /* Options for sealing and opening. Zero-initialise, then set version;
  * a NULL options pointer means all defaults. */
 typedef struct pqce_options {
-    uint32_t version;     /* PQCE_OPTIONS_VERSION */
-    uint32_t chunk_size;  /* sealing: power of two in [4 KiB, 16 MiB]; 0 = 1 MiB */
-    unsigned threads;     /* worker threads; 0 = online CPUs, 1 = single-threaded */
-    const pqce_rng *rng;  /* sealing randomness; NULL = OS CSPRNG */
+    uint32_t version;    /* PQCE_OPTIONS_VERSION */
+    uint32_t chunk_size; /* sealing: power of two in [4 KiB, 16 MiB]; 0 = 1 MiB */
+    unsigned threads;    /* worker threads; 0 = online CPUs, 1 = single-threaded */
+    const pqce_rng *rng; /* sealing randomness; NULL = OS CSPRNG */
 } pqce_options;
 
 /* Information about a sealed or opened artifact. */
 typedef struct pqce_artifact_info {
-    uint8_t artifact_id[16];       /* random, from the header */
+    uint8_t artifact_id[16]; /* random, from the header */
     uint16_t suite;
     uint32_t chunk_size;
-    uint64_t size;                 /* authenticated plaintext size */
-    uint8_t content_sha3_256[32];  /* authenticated SHA3-256 of the plaintext */
-    uint64_t sealed_size;          /* bytes of the whole container */
+    uint64_t size;                /* authenticated plaintext size */
+    uint8_t content_sha3_256[32]; /* authenticated SHA3-256 of the plaintext */
+    uint64_t sealed_size;         /* bytes of the whole container */
     size_t stanza_count;
 } pqce_artifact_info;
 
@@ -495,9 +495,8 @@ PQCE_API PQCE_NODISCARD int pqce_sealed_size(uint64_t *sealed_size, uint16_t sui
  * its check), PQCE_ERR_UNSUPPORTED, PQCE_ERR_RANDOM, PQCE_ERR_NOMEM,
  * PQCE_ERR_CRYPTO. On error out is zeroized.
  */
-PQCE_API PQCE_NODISCARD int pqce_seal_buffer(const pqce_options *opts, uint8_t *out,
-                                             size_t out_cap, size_t *out_len,
-                                             pqce_artifact_info *info,
+PQCE_API PQCE_NODISCARD int pqce_seal_buffer(const pqce_options *opts, uint8_t *out, size_t out_cap,
+                                             size_t *out_len, pqce_artifact_info *info,
                                              const pqce_metadata *meta,
                                              const pqce_recipient *recipients,
                                              size_t recipient_count, const uint8_t *in,
@@ -513,13 +512,12 @@ PQCE_API PQCE_NODISCARD int pqce_seal_buffer(const pqce_options *opts, uint8_t *
  */
 PQCE_API PQCE_NODISCARD int pqce_seal_fd(const pqce_options *opts, int out_fd,
                                          pqce_artifact_info *info, const pqce_metadata *meta,
-                                         const pqce_recipient *recipients,
-                                         size_t recipient_count, int in_fd);
+                                         const pqce_recipient *recipients, size_t recipient_count,
+                                         int in_fd);
 
 /* As pqce_seal_fd, with the plaintext from a callback. */
 PQCE_API PQCE_NODISCARD int pqce_seal_reader(const pqce_options *opts, int out_fd,
-                                             pqce_artifact_info *info,
-                                             const pqce_metadata *meta,
+                                             pqce_artifact_info *info, const pqce_metadata *meta,
                                              const pqce_recipient *recipients,
                                              size_t recipient_count, pqce_read_fn read,
                                              void *read_ctx);
@@ -563,8 +561,7 @@ PQCE_API void pqce_reader_free(pqce_reader *reader);
 /* The artifact's authenticated metadata (owned by the reader) and info. */
 PQCE_API PQCE_NODISCARD int pqce_reader_metadata(const pqce_reader *reader,
                                                  const pqce_metadata **meta);
-PQCE_API PQCE_NODISCARD int pqce_reader_info(const pqce_reader *reader,
-                                             pqce_artifact_info *info);
+PQCE_API PQCE_NODISCARD int pqce_reader_info(const pqce_reader *reader, pqce_artifact_info *info);
 
 /*
  * Sequential read: copies up to cap bytes from the current position into

@@ -43,8 +43,7 @@ static int make_party(party *p, uint16_t suite, uint64_t n)
     if (pqce_identity_generate(&rng, suite, p->seed, sizeof p->seed, &p->seed_len) != PQCE_OK) {
         return -1;
     }
-    return pqce_identity_to_recipient(suite, p->pk, sizeof p->pk, &p->pk_len, p->seed,
-                                      p->seed_len);
+    return pqce_identity_to_recipient(suite, p->pk, sizeof p->pk, &p->pk_len, p->seed, p->seed_len);
 }
 
 static pqce_recipient recipient_of(const party *p)
@@ -92,8 +91,8 @@ static uint8_t *seal(size_t *out_len, const pqce_recipient *rc, size_t n, const 
         return NULL;
     }
     uint8_t *out = malloc((size_t)size);
-    if (out == NULL || pqce_seal_buffer(&o, out, (size_t)size, out_len, NULL, &m, rc, n, in,
-                                        in_len) != PQCE_OK ||
+    if (out == NULL ||
+        pqce_seal_buffer(&o, out, (size_t)size, out_len, NULL, &m, rc, n, in, in_len) != PQCE_OK ||
         *out_len != size) {
         free(out);
         return NULL;
@@ -439,8 +438,7 @@ static void test_every_header_bit_flip_is_rejected(void)
         int ret = pqce_open_buffer(&r, NULL, &id, c, c_len);
         pqce_reader_free(r);
         c[bit / 8] ^= (uint8_t)(1u << (bit % 8));
-        CHECK_MSG(ret == PQCE_ERR_DECRYPT || ret == PQCE_ERR_FORMAT ||
-                      ret == PQCE_ERR_UNSUPPORTED,
+        CHECK_MSG(ret == PQCE_ERR_DECRYPT || ret == PQCE_ERR_FORMAT || ret == PQCE_ERR_UNSUPPORTED,
                   "flip of bit %zu (byte %zu) gave %s", bit, bit / 8, pqce_error_name(ret));
         flips++;
     }

@@ -26,8 +26,7 @@ static void acvp_output_rule(uint8_t *out, size_t bits)
 }
 
 static void kmac(uint32_t rate, int xof, uint8_t *out, size_t out_bits, const uint8_t *key,
-                 size_t key_len, const uint8_t *msg, size_t msg_len, const uint8_t *s,
-                 size_t s_len)
+                 size_t key_len, const uint8_t *msg, size_t msg_len, const uint8_t *s, size_t s_len)
 {
     pqce_keccak k;
     size_t out_len = (out_bits + 7) / 8;
@@ -195,8 +194,8 @@ static void test_acvp_kmac256_byte_aligned(void)
     check_acvp_kmac("KMAC-256-1.0", PQCE_SHAKE256_RATE);
 }
 
-static void cshake(uint32_t rate, uint8_t *out, size_t out_bits, const uint8_t *msg,
-                   size_t msg_len, const uint8_t *n, size_t n_len, const uint8_t *s, size_t s_len)
+static void cshake(uint32_t rate, uint8_t *out, size_t out_bits, const uint8_t *msg, size_t msg_len,
+                   const uint8_t *n, size_t n_len, const uint8_t *s, size_t s_len)
 {
     pqce_keccak k;
     pqce_cshake_init(&k, rate, n, n_len, s, s_len);
@@ -208,7 +207,8 @@ static void cshake(uint32_t rate, uint8_t *out, size_t out_bits, const uint8_t *
 /* ACVP-Server's CSHAKE_MCT (vectors README, section 10), outLen in bits. */
 static int cshake_mct(uint32_t rate, json_object *grp, json_object *tc, json_object *res_tc)
 {
-    size_t min_bits = (size_t)vec_int(grp, "minOutLen"), max_bits = (size_t)vec_int(grp, "maxOutLen");
+    size_t min_bits = (size_t)vec_int(grp, "minOutLen"),
+           max_bits = (size_t)vec_int(grp, "maxOutLen");
     size_t range = max_bits - min_bits + 1, out_bits = max_bits, msg_len;
     uint8_t *msg = vec_hex(tc, "msg", &msg_len);
     uint8_t output[4096 / 8 + 1] = {0}, s[18];
@@ -337,12 +337,9 @@ static void test_kmac_length_is_bound(void)
 int main(int argc, char **argv)
 {
     static const struct test_case cases[] = {
-        TEST_CASE(test_wycheproof_kmac128),
-        TEST_CASE(test_wycheproof_kmac256),
-        TEST_CASE(test_acvp_kmac128_byte_aligned),
-        TEST_CASE(test_acvp_kmac256_byte_aligned),
-        TEST_CASE(test_acvp_cshake128_byte_aligned),
-        TEST_CASE(test_acvp_cshake256_byte_aligned),
+        TEST_CASE(test_wycheproof_kmac128),          TEST_CASE(test_wycheproof_kmac256),
+        TEST_CASE(test_acvp_kmac128_byte_aligned),   TEST_CASE(test_acvp_kmac256_byte_aligned),
+        TEST_CASE(test_acvp_cshake128_byte_aligned), TEST_CASE(test_acvp_cshake256_byte_aligned),
         TEST_CASE(test_kmac_length_is_bound),
     };
     return test_run(argc, argv, cases, sizeof cases / sizeof cases[0]);

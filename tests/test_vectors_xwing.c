@@ -28,8 +28,7 @@ static int run_case(json_object *tc, const struct xwing_case *f)
     pqce_xwing_expanded exp;
     int ok = seed && eseed && pk && ct && ss && seed_len == 32 && eseed_len == 64 &&
              pk_len == PQCE_XWING_PK_BYTES && ct_len == PQCE_XWING_CT_BYTES && ss_len == 32 &&
-             pqce_xwing_expand(&exp, got_pk, seed) == PQCE_OK &&
-             memcmp(got_pk, pk, pk_len) == 0 &&
+             pqce_xwing_expand(&exp, got_pk, seed) == PQCE_OK && memcmp(got_pk, pk, pk_len) == 0 &&
              pqce_xwing_encaps_derand(got_ct, got_ss, pk, eseed) == PQCE_OK &&
              memcmp(got_ct, ct, ct_len) == 0 && memcmp(got_ss, ss, 32) == 0 &&
              pqce_xwing_decaps(got_ss2, ct, &exp) == PQCE_OK && memcmp(got_ss2, ss, 32) == 0;
@@ -61,8 +60,7 @@ static void test_xwing_draft_vectors(void)
     size_t passed = 0;
     for (size_t i = 0; i < json_object_array_length(root); i++) {
         json_object *tc = json_object_array_get_idx(root, i);
-        CHECK_MSG(strcmp(vec_str(tc, "sk"), vec_str(tc, "seed")) == 0, "vector %zu: sk != seed",
-                  i);
+        CHECK_MSG(strcmp(vec_str(tc, "sk"), vec_str(tc, "seed")) == 0, "vector %zu: sk != seed", i);
         CHECK_MSG(run_case(tc, &f), "X-Wing draft vector %zu failed", i);
         passed++;
     }
@@ -77,7 +75,7 @@ static void test_concrete_hybrid_kems_mlkem768_x25519(void)
     CHECK(root != NULL);
     CHECK(json_object_object_get_ex(root, "mlkem768_x25519", &list));
     static const struct xwing_case f = {
-        "seed",           "randomness",           "encapsulation_key",  "ciphertext",
+        "seed",          "randomness",           "encapsulation_key",  "ciphertext",
         "shared_secret", "decapsulation_key_pq", "decapsulation_key_t"};
     size_t passed = 0;
     for (size_t i = 0; i < json_object_array_length(list); i++) {

@@ -264,8 +264,8 @@ int pqce_x25519_public(uint8_t pk[PQCE_X25519_BYTES], const uint8_t sk[PQCE_X255
     }
     size_t len = PQCE_X25519_BYTES;
     EVP_PKEY *key = EVP_PKEY_new_raw_private_key(EVP_PKEY_X25519, NULL, sk, PQCE_X25519_BYTES);
-    int ok = key != NULL && EVP_PKEY_get_raw_public_key(key, pk, &len) == 1 &&
-             len == PQCE_X25519_BYTES;
+    int ok =
+        key != NULL && EVP_PKEY_get_raw_public_key(key, pk, &len) == 1 && len == PQCE_X25519_BYTES;
     EVP_PKEY_free(key); /* frees (and cleanses) the private key copy */
     if (!ok) {
         pqce_memzero(pk, PQCE_X25519_BYTES);

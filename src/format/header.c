@@ -44,8 +44,8 @@ const uint8_t pqce_magic[PQCE_MAGIC_BYTES] = {0x89, 'P', 'Q', 'C', 'E', 0x0D, 0x
 static const uint8_t zero_nonce[PQCE_GCM_NONCE_BYTES];
 
 /* KMAC256(key, x1 | x2, 256, label): every key of the format. */
-static void kdf(uint8_t out[PQCE_KEY_BYTES], const uint8_t key[PQCE_KEY_BYTES],
-                const char *label, const uint8_t *x1, size_t n1, const uint8_t *x2, size_t n2)
+static void kdf(uint8_t out[PQCE_KEY_BYTES], const uint8_t key[PQCE_KEY_BYTES], const char *label,
+                const uint8_t *x1, size_t n1, const uint8_t *x2, size_t n2)
 {
     pqce_keccak k;
     pqce_kmac_init(&k, PQCE_SHAKE256_RATE, key, PQCE_KEY_BYTES, (const uint8_t *)label,
@@ -103,9 +103,8 @@ static void stanza_key(uint8_t wrap_key[PQCE_KEY_BYTES], const uint8_t ss[PQCE_K
 }
 
 int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *rng,
-                      const pqce_suite_info *suite, uint8_t chunk_log2,
-                      const pqce_metadata *meta, const pqce_recipient *recipients,
-                      size_t recipient_count)
+                      const pqce_suite_info *suite, uint8_t chunk_log2, const pqce_metadata *meta,
+                      const pqce_recipient *recipients, size_t recipient_count)
 {
     uint8_t ss[PQCE_KEM_SS_BYTES], wrap_key[PQCE_KEY_BYTES], meta_key[PQCE_KEY_BYTES];
     uint8_t *meta_pt = NULL;
@@ -153,8 +152,8 @@ int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *
     /* encrypted metadata [FORMAT, 5.1] */
     kdf(meta_key, keys->dek, LABEL_META_KEY, h->raw, PREAMBLE_FIXED, h->raw + PQCE_PREAMBLE_BYTES,
         CORE_PREFIX);
-    ret = pqce_aes256gcm_seal(h->raw + w.len, h->raw + w.len + meta_len, meta_pt, meta_len,
-                              h->raw, PREAMBLE_FIXED, zero_nonce, meta_key);
+    ret = pqce_aes256gcm_seal(h->raw + w.len, h->raw + w.len + meta_len, meta_pt, meta_len, h->raw,
+                              PREAMBLE_FIXED, zero_nonce, meta_key);
     if (ret != PQCE_OK) {
         goto cleanup;
     }
@@ -200,8 +199,7 @@ cleanup:
     return ret;
 }
 
-int pqce_preamble_parse(const uint8_t pre[PQCE_PREAMBLE_BYTES], uint16_t *suite,
-                        size_t *header_len)
+int pqce_preamble_parse(const uint8_t pre[PQCE_PREAMBLE_BYTES], uint16_t *suite, size_t *header_len)
 {
     pqce_br r;
     pqce_br_init(&r, pre, PQCE_PREAMBLE_BYTES);
@@ -289,9 +287,8 @@ int pqce_header_open(pqce_header *h, pqce_artifact_keys *keys, pqce_metadata_own
         const uint8_t *wrapped = kem_ct + h->suite->kem_ct_len;
         int rc = pqce_suite_decaps(key, ss, kem_ct);
         stanza_key(wrap_key, ss, h->suite, key->pk, kem_ct);
-        int rc2 = pqce_aes256gcm_open(candidate, wrapped, PQCE_KEY_BYTES,
-                                      wrapped + PQCE_KEY_BYTES, h->core_digest, 32, zero_nonce,
-                                      wrap_key);
+        int rc2 = pqce_aes256gcm_open(candidate, wrapped, PQCE_KEY_BYTES, wrapped + PQCE_KEY_BYTES,
+                                      h->core_digest, 32, zero_nonce, wrap_key);
         uint8_t ok = (uint8_t)((rc == PQCE_OK) & (rc2 == PQCE_OK));
         pqce_ct_cmov(keys->dek, candidate, PQCE_KEY_BYTES, (uint8_t)(ok & (uint8_t)(found ^ 1u)));
         found |= ok;

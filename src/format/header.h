@@ -8,19 +8,19 @@
 #include "format/metadata.h"
 #include "format/suite.h"
 
-#define PQCE_MAGIC_BYTES     8
-#define PQCE_FORMAT_VERSION  1
-#define PQCE_PREAMBLE_BYTES  16 /* magic 8 | version u16 | suite u16 | header_len u32 */
-#define PQCE_ID_BYTES        16
-#define PQCE_SALT_BYTES      16
-#define PQCE_KEY_BYTES       32
-#define PQCE_TAG_BYTES       16
-#define PQCE_MAC_BYTES       32
-#define PQCE_WRAPPED_BYTES   (PQCE_KEY_BYTES + PQCE_TAG_BYTES)
-#define PQCE_CORE_FIXED_BYTES (PQCE_ID_BYTES + 1 + 1 + PQCE_SALT_BYTES + 4)
+#define PQCE_MAGIC_BYTES       8
+#define PQCE_FORMAT_VERSION    1
+#define PQCE_PREAMBLE_BYTES    16 /* magic 8 | version u16 | suite u16 | header_len u32 */
+#define PQCE_ID_BYTES          16
+#define PQCE_SALT_BYTES        16
+#define PQCE_KEY_BYTES         32
+#define PQCE_TAG_BYTES         16
+#define PQCE_MAC_BYTES         32
+#define PQCE_WRAPPED_BYTES     (PQCE_KEY_BYTES + PQCE_TAG_BYTES)
+#define PQCE_CORE_FIXED_BYTES  (PQCE_ID_BYTES + 1 + 1 + PQCE_SALT_BYTES + 4)
 #define PQCE_META_CT_MAX_BYTES (PQCE_METADATA_MAX_BYTES + PQCE_TAG_BYTES)
-#define PQCE_HEADER_MAX_BYTES                                                                   \
-    (PQCE_CORE_FIXED_BYTES + PQCE_META_CT_MAX_BYTES + 2 +                                         \
+#define PQCE_HEADER_MAX_BYTES                             \
+    (PQCE_CORE_FIXED_BYTES + PQCE_META_CT_MAX_BYTES + 2 + \
      (size_t)PQCE_RECIPIENTS_MAX * (PQCE_KEM_CT_MAX_BYTES + PQCE_WRAPPED_BYTES))
 
 extern const uint8_t pqce_magic[PQCE_MAGIC_BYTES];
@@ -40,7 +40,7 @@ typedef struct pqce_header {
     uint8_t payload_salt[PQCE_SALT_BYTES];
     uint8_t core_digest[32];
     uint8_t *raw;
-    size_t raw_len;           /* = offset of the payload */
+    size_t raw_len; /* = offset of the payload */
     size_t meta_ct_off, meta_ct_len;
     size_t stanza_off, stanza_count;
 } pqce_header;
@@ -55,9 +55,8 @@ size_t pqce_header_size(const pqce_suite_info *suite, size_t meta_len, size_t re
  * PQCE_ERR_NOMEM, PQCE_ERR_CRYPTO.
  */
 int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *rng,
-                      const pqce_suite_info *suite, uint8_t chunk_log2,
-                      const pqce_metadata *meta, const pqce_recipient *recipients,
-                      size_t recipient_count);
+                      const pqce_suite_info *suite, uint8_t chunk_log2, const pqce_metadata *meta,
+                      const pqce_recipient *recipients, size_t recipient_count);
 
 /* Reads the preamble: checks magic and version, returns the suite and the
  * header length (bounded). Errors: PQCE_ERR_FORMAT, PQCE_ERR_UNSUPPORTED. */

@@ -87,8 +87,7 @@ static int field_ok(const char *s, size_t min, size_t max, int allow_newlines)
 
 int pqce_metadata_check(const pqce_metadata *m)
 {
-    if (m == NULL || !field_ok(m->name, 1, PQCE_NAME_MAX, 0) ||
-        pqce_kind_name(m->kind) == NULL ||
+    if (m == NULL || !field_ok(m->name, 1, PQCE_NAME_MAX, 0) || pqce_kind_name(m->kind) == NULL ||
         !field_ok(m->version, 0, PQCE_SHORT_FIELD_MAX, 0) ||
         !field_ok(m->app_bundle_id, 0, PQCE_SHORT_FIELD_MAX, 0) ||
         !field_ok(m->device_id, 0, PQCE_SHORT_FIELD_MAX, 0) ||

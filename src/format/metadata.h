@@ -9,9 +9,9 @@
 #include "pqce.h"
 
 /* The largest encoding that the bounds allow (for allocation checks). */
-#define PQCE_METADATA_MAX_BYTES                                                               \
-    (2 + PQCE_NAME_MAX + 1 + 3 * (1 + PQCE_SHORT_FIELD_MAX) + 8 + 8 + 2 + PQCE_MODEL_DID_MAX + \
-     1 + PQCE_TAGS_MAX * (1 + PQCE_SHORT_FIELD_MAX) + 2 + PQCE_DESCRIPTION_MAX)
+#define PQCE_METADATA_MAX_BYTES                                                                    \
+    (2 + PQCE_NAME_MAX + 1 + 3 * (1 + PQCE_SHORT_FIELD_MAX) + 8 + 8 + 2 + PQCE_MODEL_DID_MAX + 1 + \
+     PQCE_TAGS_MAX * (1 + PQCE_SHORT_FIELD_MAX) + 2 + PQCE_DESCRIPTION_MAX)
 
 /* Checks every field against its bound and the string rules.
  * Errors: PQCE_ERR_INVALID_ARG. */
@@ -23,8 +23,8 @@ void pqce_metadata_encode(pqce_bw *w, const pqce_metadata *m);
 /* Decoded metadata that owns its strings. */
 typedef struct pqce_metadata_owned {
     pqce_metadata m;
-    char *arena;        /* all strings, NUL-terminated */
-    const char **tags;  /* tag_count pointers into arena */
+    char *arena;       /* all strings, NUL-terminated */
+    const char **tags; /* tag_count pointers into arena */
 } pqce_metadata_owned;
 
 /* Decodes and validates exactly len bytes. Errors: PQCE_ERR_FORMAT,

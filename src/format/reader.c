@@ -16,7 +16,7 @@
 #include "format/pool.h"
 #include "format/stream.h"
 
-#define NO_CHUNK UINT64_MAX
+#define NO_CHUNK        UINT64_MAX
 #define BATCH_BYTES_MAX ((size_t)32 << 20)
 
 struct pqce_reader {
@@ -30,12 +30,12 @@ struct pqce_reader {
     pqce_geom g;
     uint8_t content_hash[32];
     pqce_aes_gcm *gcm;
-    uint8_t *chunk;     /* one decrypted chunk (cs + 56 bytes) */
+    uint8_t *chunk; /* one decrypted chunk (cs + 56 bytes) */
     uint64_t chunk_index;
-    uint64_t pos;       /* sequential position */
-    pqce_pool *pool;    /* created on first parallel use */
+    uint64_t pos;    /* sequential position */
+    pqce_pool *pool; /* created on first parallel use */
     pqce_aes_gcm **wgcm;
-    uint8_t **wbuf;     /* per-thread ciphertext buffers for descriptors */
+    uint8_t **wbuf; /* per-thread ciphertext buffers for descriptors */
 };
 
 static int pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
@@ -59,8 +59,8 @@ static int pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
 }
 
 /* Ciphertext of chunk i: a pointer into the buffer, or read into scratch. */
-static int load_chunk_ct(const pqce_reader *r, uint64_t i, uint8_t *scratch,
-                         const uint8_t **ct, size_t *ct_len)
+static int load_chunk_ct(const pqce_reader *r, uint64_t i, uint8_t *scratch, const uint8_t **ct,
+                         size_t *ct_len)
 {
     uint64_t off = r->h.raw_len + pqce_chunk_offset(&r->g, i);
     *ct_len = pqce_chunk_ct_len(&r->g, i);
@@ -187,8 +187,8 @@ static int reader_new(pqce_reader **out, const pqce_options *opts, const pqce_id
     return PQCE_OK;
 }
 
-int pqce_open_buffer(pqce_reader **reader, const pqce_options *opts,
-                     const pqce_identity *identity, const uint8_t *buf, size_t len)
+int pqce_open_buffer(pqce_reader **reader, const pqce_options *opts, const pqce_identity *identity,
+                     const uint8_t *buf, size_t len)
 {
     if (reader == NULL) {
         return PQCE_ERR_INVALID_ARG;
@@ -326,8 +326,7 @@ int pqce_reader_read(pqce_reader *r, uint8_t *buf, size_t cap, size_t *got)
 
 int pqce_reader_pread(pqce_reader *r, uint8_t *buf, size_t len, uint64_t offset)
 {
-    if (r == NULL || (buf == NULL && len > 0) || offset > r->g.size ||
-        len > r->g.size - offset) {
+    if (r == NULL || (buf == NULL && len > 0) || offset > r->g.size || len > r->g.size - offset) {
         return PQCE_ERR_INVALID_ARG;
     }
     int ret = copy_range(r, buf, len, offset);
@@ -403,8 +402,7 @@ int pqce_reader_read_all(pqce_reader *r, uint8_t *buf, size_t cap)
         ret = pqce_pool_run(r->pool, (size_t)r->g.full, all_task, &j);
     }
     if (ret == PQCE_OK) {
-        ret = copy_range(r, buf + r->g.full * r->g.cs, (size_t)r->g.last_len,
-                         r->g.full * r->g.cs);
+        ret = copy_range(r, buf + r->g.full * r->g.cs, (size_t)r->g.last_len, r->g.full * r->g.cs);
     }
     if (ret != PQCE_OK && buf != NULL) {
         pqce_memzero(buf, (size_t)r->g.size);

@@ -103,8 +103,7 @@ static int seal_start(seal_state *s, const pqce_options *opts, const pqce_recipi
                       size_t recipient_count)
 {
     int ret = pqce_header_build(&s->h, &s->keys, opts != NULL ? opts->rng : NULL, s->suite,
-                                (uint8_t)chunk_log2(s->cs), &s->meta, recipients,
-                                recipient_count);
+                                (uint8_t)chunk_log2(s->cs), &s->meta, recipients, recipient_count);
     if (ret != PQCE_OK) {
         return ret;
     }
@@ -136,8 +135,7 @@ static int seal_final(seal_state *s, uint8_t *buf, size_t r, uint64_t index, uin
     pqce_keccak_squeeze(&s->hash, digest, 32);
     pqce_store_be64(buf + r, total);
     memcpy(buf + r + 8, digest, 32);
-    return pqce_chunk_seal(s->gcm[0], buf, buf, r + PQCE_TRAILER_BYTES, index, 1,
-                           s->h.core_digest);
+    return pqce_chunk_seal(s->gcm[0], buf, buf, r + PQCE_TRAILER_BYTES, index, 1, s->h.core_digest);
 }
 
 static void fill_info(pqce_artifact_info *info, const seal_state *s, uint64_t size,
@@ -179,8 +177,8 @@ int pqce_sealed_size(uint64_t *sealed_size, uint16_t suite, size_t recipient_cou
     if (pqce_geom_from_size(&g, in_len, cs) != PQCE_OK) {
         return PQCE_ERR_INVALID_ARG;
     }
-    uint64_t head = PQCE_PREAMBLE_BYTES + pqce_header_size(si, w.len, recipient_count) +
-                    PQCE_MAC_BYTES;
+    uint64_t head =
+        PQCE_PREAMBLE_BYTES + pqce_header_size(si, w.len, recipient_count) + PQCE_MAC_BYTES;
     if (g.payload_len > UINT64_MAX - head) {
         return PQCE_ERR_INVALID_ARG;
     }
@@ -332,10 +330,10 @@ typedef struct batch_job {
     seal_state *s;
     uint8_t **slot; /* plaintext, read from the input */
     uint8_t **ct;   /* ciphertext: the hash reads slot while workers write ct */
-    size_t full;     /* full chunks in this batch */
-    size_t tail;     /* content bytes of the final chunk, if the input ended */
+    size_t full;    /* full chunks in this batch */
+    size_t tail;    /* content bytes of the final chunk, if the input ended */
     int ended;
-    uint64_t first;  /* index of slot 0 */
+    uint64_t first; /* index of slot 0 */
 } batch_job;
 
 static int batch_task(void *arg, size_t task, unsigned worker)
@@ -424,8 +422,7 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
             goto cleanup;
         }
         for (size_t i = 0; i < b.full; i++) {
-            if ((ret = write_all(out_fd, b.ct[i], (size_t)s.cs + PQCE_GCM_TAG_BYTES)) !=
-                PQCE_OK) {
+            if ((ret = write_all(out_fd, b.ct[i], (size_t)s.cs + PQCE_GCM_TAG_BYTES)) != PQCE_OK) {
                 goto cleanup;
             }
         }

@@ -57,16 +57,16 @@ void pqce_chunk_nonce(uint8_t nonce[PQCE_GCM_NONCE_BYTES], uint64_t i, int last)
     nonce[11] = last ? 1 : 0;
 }
 
-int pqce_chunk_seal(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *pt, size_t pt_len,
-                    uint64_t i, int last, const uint8_t aad[32])
+int pqce_chunk_seal(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *pt, size_t pt_len, uint64_t i,
+                    int last, const uint8_t aad[32])
 {
     uint8_t nonce[PQCE_GCM_NONCE_BYTES];
     pqce_chunk_nonce(nonce, i, last);
     return pqce_aes_gcm_seal(gcm, out, out + pt_len, pt, pt_len, aad, 32, nonce, sizeof nonce);
 }
 
-int pqce_chunk_open(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *ct, size_t ct_len,
-                    uint64_t i, int last, const uint8_t aad[32])
+int pqce_chunk_open(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *ct, size_t ct_len, uint64_t i,
+                    int last, const uint8_t aad[32])
 {
     uint8_t nonce[PQCE_GCM_NONCE_BYTES];
     if (ct_len < PQCE_GCM_TAG_BYTES) {

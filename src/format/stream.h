@@ -44,11 +44,11 @@ void pqce_chunk_nonce(uint8_t nonce[PQCE_GCM_NONCE_BYTES], uint64_t i, int last)
 
 /* Seals pt_len bytes of chunk i; the tag follows the ciphertext in out
  * (out may equal pt). */
-int pqce_chunk_seal(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *pt, size_t pt_len,
-                    uint64_t i, int last, const uint8_t aad[32]);
+int pqce_chunk_seal(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *pt, size_t pt_len, uint64_t i,
+                    int last, const uint8_t aad[32]);
 /* Opens ct_len bytes (tag included) of chunk i into out (ct_len - 16
  * bytes; out may equal ct). On failure out is wiped: PQCE_ERR_DECRYPT. */
-int pqce_chunk_open(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *ct, size_t ct_len,
-                    uint64_t i, int last, const uint8_t aad[32]);
+int pqce_chunk_open(pqce_aes_gcm *gcm, uint8_t *out, const uint8_t *ct, size_t ct_len, uint64_t i,
+                    int last, const uint8_t aad[32]);
 
 #endif /* PQCE_FORMAT_STREAM_H */

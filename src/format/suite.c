@@ -146,8 +146,7 @@ int pqce_suite_encaps(const pqce_suite_info *suite, const pqce_rng *rng, uint8_t
     }
 }
 
-int pqce_suite_decaps(const pqce_suite_key *key, uint8_t ss[PQCE_KEM_SS_BYTES],
-                      const uint8_t *ct)
+int pqce_suite_decaps(const pqce_suite_key *key, uint8_t ss[PQCE_KEM_SS_BYTES], const uint8_t *ct)
 {
     switch (key->suite->id) {
     case PQCE_SUITE_MLKEM768:

@@ -45,7 +45,6 @@ int pqce_suite_encaps(const pqce_suite_info *suite, const pqce_rng *rng, uint8_t
 
 /* Decapsulates; a foreign or modified ciphertext gives an unrelated secret
  * (implicit rejection), or PQCE_ERR_INVALID_KEY for a low-order X25519 part. */
-int pqce_suite_decaps(const pqce_suite_key *key, uint8_t ss[PQCE_KEM_SS_BYTES],
-                      const uint8_t *ct);
+int pqce_suite_decaps(const pqce_suite_key *key, uint8_t ss[PQCE_KEM_SS_BYTES], const uint8_t *ct);
 
 #endif /* PQCE_FORMAT_SUITE_H */
