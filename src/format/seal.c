@@ -253,7 +253,9 @@ int pqce_seal_buffer(const pqce_options *opts, uint8_t *out, size_t out_cap, siz
         ret = PQCE_ERR_NOMEM;
         goto cleanup;
     }
-    memcpy(final_buf, in + job.g.full * s.cs, (size_t)job.g.last_len);
+    if (job.g.last_len > 0) {
+        memcpy(final_buf, in + job.g.full * s.cs, (size_t)job.g.last_len);
+    }
     ret = seal_final(&s, final_buf, (size_t)job.g.last_len, job.g.full, in_len, digest);
     if (ret != PQCE_OK) {
         goto cleanup;
