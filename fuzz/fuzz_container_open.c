@@ -79,8 +79,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     if (size < 6 || data[5] == 0) {
         return 0;
     }
-    size_t pos = (size_t)data[1] | (size_t)data[2] << 8 | (size_t)data[3] << 16 |
-                 (size_t)data[4] << 24;
+    size_t pos =
+        (size_t)data[1] | (size_t)data[2] << 8 | (size_t)data[3] << 16 | (size_t)data[4] << 24;
     const uint8_t *content = data + 6;
     size_t content_len = size - 6;
     pqce_recipient rc = {PQCE_SUITE_MLKEM768, pk, sizeof pk};

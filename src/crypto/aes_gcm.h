@@ -29,6 +29,9 @@ typedef struct pqce_aes_gcm pqce_aes_gcm;
 
 /* Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_NOMEM, PQCE_ERR_CRYPTO. */
 int pqce_aes_gcm_new(pqce_aes_gcm **out, const uint8_t key[PQCE_AES256_KEY_BYTES]);
+/* Replaces the key (cheaper than a new object: no cipher fetch).
+ * Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_CRYPTO. */
+int pqce_aes_gcm_rekey(pqce_aes_gcm *g, const uint8_t key[PQCE_AES256_KEY_BYTES]);
 /* Wipes and frees; accepts NULL. */
 void pqce_aes_gcm_free(pqce_aes_gcm *g);
 

@@ -61,6 +61,18 @@ int pqce_aes_gcm_new(pqce_aes_gcm **out, const uint8_t key[PQCE_AES256_KEY_BYTES
     return PQCE_OK;
 }
 
+int pqce_aes_gcm_rekey(pqce_aes_gcm *g, const uint8_t key[PQCE_AES256_KEY_BYTES])
+{
+    if (g == NULL || key == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    g->state = GCM_IDLE;
+    if (EVP_CipherInit_ex(g->ctx, NULL, NULL, key, NULL, 1) != 1) {
+        return crypto_fail();
+    }
+    return PQCE_OK;
+}
+
 void pqce_aes_gcm_free(pqce_aes_gcm *g)
 {
     if (g == NULL) {

@@ -90,16 +90,21 @@ static void header_mac(uint8_t mac[PQCE_MAC_BYTES], const uint8_t mac_key[PQCE_K
     pqce_keccak_wipe(&k);
 }
 
-/* wrap_key for one stanza [FORMAT, 6.2]. */
-static void stanza_key(uint8_t wrap_key[PQCE_KEY_BYTES], const uint8_t ss[PQCE_KEM_SS_BYTES],
-                       const pqce_suite_info *suite, const uint8_t *recipient,
-                       const uint8_t *kem_ct)
+/* The recipient part of a stanza key's context: suite u16 | SHA3-256(pk). */
+static void stanza_context(uint8_t ctx[2 + 32], const pqce_suite_info *suite,
+                           const uint8_t *recipient)
 {
-    uint8_t ctx[2 + 32];
     ctx[0] = (uint8_t)(suite->id >> 8);
     ctx[1] = (uint8_t)suite->id;
     pqce_keccak_sha3_256(ctx + 2, recipient, suite->recipient_len);
-    kdf(wrap_key, ss, LABEL_STANZA_KEY, ctx, sizeof ctx, kem_ct, suite->kem_ct_len);
+}
+
+/* wrap_key for one stanza [FORMAT, 6.2]. */
+static void stanza_key(uint8_t wrap_key[PQCE_KEY_BYTES], const uint8_t ss[PQCE_KEM_SS_BYTES],
+                       const uint8_t ctx[2 + 32], const pqce_suite_info *suite,
+                       const uint8_t *kem_ct)
+{
+    kdf(wrap_key, ss, LABEL_STANZA_KEY, ctx, 2 + 32, kem_ct, suite->kem_ct_len);
 }
 
 int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *rng,
@@ -107,7 +112,9 @@ int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *
                       const pqce_recipient *recipients, size_t recipient_count)
 {
     uint8_t ss[PQCE_KEM_SS_BYTES], wrap_key[PQCE_KEY_BYTES], meta_key[PQCE_KEY_BYTES];
+    uint8_t sctx[2 + 32];
     uint8_t *meta_pt = NULL;
+    pqce_aes_gcm *wrap = NULL;
     pqce_bw w;
     int ret;
 
@@ -166,6 +173,9 @@ int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *
     pqce_bw_u16(&w, (uint16_t)recipient_count);
     h->stanza_off = w.len;
     h->stanza_count = recipient_count;
+    if ((ret = pqce_aes_gcm_new(&wrap, keys->dek)) != PQCE_OK) {
+        goto cleanup;
+    }
     for (size_t i = 0; i < recipient_count; i++) {
         uint8_t *kem_ct = h->raw + w.len;
         uint8_t *wrapped = kem_ct + suite->kem_ct_len;
@@ -173,10 +183,12 @@ int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *
         if (ret != PQCE_OK) {
             goto cleanup;
         }
-        stanza_key(wrap_key, ss, suite, recipients[i].key, kem_ct);
-        ret = pqce_aes256gcm_seal(wrapped, wrapped + PQCE_KEY_BYTES, keys->dek, PQCE_KEY_BYTES,
-                                  h->core_digest, 32, zero_nonce, wrap_key);
-        if (ret != PQCE_OK) {
+        stanza_context(sctx, suite, recipients[i].key);
+        stanza_key(wrap_key, ss, sctx, suite, kem_ct);
+        if ((ret = pqce_aes_gcm_rekey(wrap, wrap_key)) != PQCE_OK ||
+            (ret = pqce_aes_gcm_seal(wrap, wrapped, wrapped + PQCE_KEY_BYTES, keys->dek,
+                                     PQCE_KEY_BYTES, h->core_digest, 32, zero_nonce,
+                                     sizeof zero_nonce)) != PQCE_OK) {
             goto cleanup;
         }
         w.len += suite->kem_ct_len + PQCE_WRAPPED_BYTES;
@@ -185,6 +197,7 @@ int pqce_header_build(pqce_header *h, pqce_artifact_keys *keys, const pqce_rng *
     w.len += PQCE_MAC_BYTES;
     ret = w.overflow || w.len != h->raw_len ? PQCE_ERR_INVALID_ARG : PQCE_OK;
 cleanup:
+    pqce_aes_gcm_free(wrap);
     pqce_memzero(ss, sizeof ss);
     pqce_memzero(wrap_key, sizeof wrap_key);
     pqce_memzero(meta_key, sizeof meta_key);
@@ -226,8 +239,9 @@ int pqce_header_open(pqce_header *h, pqce_artifact_keys *keys, pqce_metadata_own
                      uint8_t *raw, size_t raw_len, const pqce_suite_key *key)
 {
     uint8_t ss[PQCE_KEM_SS_BYTES], wrap_key[PQCE_KEY_BYTES], candidate[PQCE_KEY_BYTES];
-    uint8_t meta_key[PQCE_KEY_BYTES], mac[PQCE_MAC_BYTES];
+    uint8_t meta_key[PQCE_KEY_BYTES], mac[PQCE_MAC_BYTES], sctx[2 + 32];
     uint8_t *meta_pt = NULL;
+    pqce_aes_gcm *unwrap = NULL;
     uint16_t suite_id;
     size_t header_len;
     int ret;
@@ -282,14 +296,20 @@ int pqce_header_open(pqce_header *h, pqce_artifact_keys *keys, pqce_metadata_own
      * a constant-time move [FORMAT, 6.3].
      */
     uint8_t found = 0;
+    stanza_context(sctx, h->suite, key->pk);
+    if ((ret = pqce_aes_gcm_new(&unwrap, sctx)) != PQCE_OK) { /* any key; replaced below */
+        goto cleanup;
+    }
     for (size_t i = 0; i < count; i++) {
         const uint8_t *kem_ct = raw + h->stanza_off + i * stanza_len;
         const uint8_t *wrapped = kem_ct + h->suite->kem_ct_len;
         int rc = pqce_suite_decaps(key, ss, kem_ct);
-        stanza_key(wrap_key, ss, h->suite, key->pk, kem_ct);
-        int rc2 = pqce_aes256gcm_open(candidate, wrapped, PQCE_KEY_BYTES, wrapped + PQCE_KEY_BYTES,
-                                      h->core_digest, 32, zero_nonce, wrap_key);
-        uint8_t ok = (uint8_t)((rc == PQCE_OK) & (rc2 == PQCE_OK));
+        stanza_key(wrap_key, ss, sctx, h->suite, kem_ct);
+        int rc2 = pqce_aes_gcm_rekey(unwrap, wrap_key);
+        int rc3 =
+            pqce_aes_gcm_open(unwrap, candidate, wrapped, PQCE_KEY_BYTES, wrapped + PQCE_KEY_BYTES,
+                              h->core_digest, 32, zero_nonce, sizeof zero_nonce);
+        uint8_t ok = (uint8_t)((rc == PQCE_OK) & (rc2 == PQCE_OK) & (rc3 == PQCE_OK));
         pqce_ct_cmov(keys->dek, candidate, PQCE_KEY_BYTES, (uint8_t)(ok & (uint8_t)(found ^ 1u)));
         found |= ok;
     }
@@ -326,6 +346,7 @@ int pqce_header_open(pqce_header *h, pqce_artifact_keys *keys, pqce_metadata_own
         h->raw_len = raw_len;
     }
 cleanup:
+    pqce_aes_gcm_free(unwrap);
     pqce_memzero(ss, sizeof ss);
     pqce_memzero(wrap_key, sizeof wrap_key);
     pqce_memzero(candidate, sizeof candidate);

@@ -328,31 +328,95 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
     return PQCE_OK;
 }
 
-typedef struct batch_job {
-    seal_state *s;
-    uint8_t **slot; /* plaintext, read from the input */
-    uint8_t **ct;   /* ciphertext: the hash reads slot while workers write ct */
-    size_t full;    /* full chunks in this batch */
-    size_t tail;    /* content bytes of the final chunk, if the input ended */
-    int ended;
-    uint64_t first; /* index of slot 0 */
-} batch_job;
+/*
+ * The streaming pipeline. Batches of up to nslots chunks alternate between
+ * two buffer sets. In round r, one pool run does, in parallel:
+ *   task 0      hash batch r's plaintext (the content hash is sequential,
+ *               so it runs from the start of the round to its end);
+ *   task 1      write batch r-1's ciphertext, then read batch r+1;
+ *   tasks 2...  encrypt batch r's full chunks.
+ * So reading and writing overlap the hash, which bounds the speed.
+ */
+typedef struct batch {
+    uint8_t **pt;   /* plaintext slots */
+    uint8_t **ct;   /* ciphertext slots (the hash reads pt while workers write ct) */
+    size_t full;    /* full chunks */
+    size_t tail;    /* content bytes of the final chunk (valid when ended) */
+    int ended;      /* the input ended in this batch: pt[full] holds the tail */
+    uint64_t first; /* chunk index of slot 0 */
+} batch;
 
-static int batch_task(void *arg, size_t task, unsigned worker)
+typedef struct pipeline {
+    seal_state *s;
+    const input *in;
+    int out_fd;
+    size_t nslots;
+    batch set[2];
+    batch *cur, *prev, *next; /* hash+encrypt, write, read */
+    uint64_t total;           /* content bytes read */
+    uint64_t written;
+} pipeline;
+
+/* Fills a batch; a short chunk is the final one (a full chunk is never
+ * final [FORMAT, 7.1]). */
+static int fill_batch(pipeline *p, batch *b, uint64_t first)
 {
-    batch_job *b = arg;
-    seal_state *s = b->s;
+    b->full = 0;
+    b->tail = 0;
+    b->ended = 0;
+    b->first = first;
+    while (b->full < p->nslots && !b->ended) {
+        size_t got;
+        int ret = read_full(p->in, b->pt[b->full], p->s->cs, &got);
+        if (ret != PQCE_OK) {
+            return ret;
+        }
+        p->total += got;
+        if (got < p->s->cs) {
+            b->ended = 1;
+            b->tail = got;
+        } else {
+            b->full++;
+        }
+    }
+    return PQCE_OK;
+}
+
+static int write_batch(pipeline *p, const batch *b)
+{
+    for (size_t i = 0; i < b->full; i++) {
+        int ret = write_all(p->out_fd, b->ct[i], (size_t)p->s->cs + PQCE_GCM_TAG_BYTES);
+        if (ret != PQCE_OK) {
+            return ret;
+        }
+        p->written += (uint64_t)p->s->cs + PQCE_GCM_TAG_BYTES;
+    }
+    return PQCE_OK;
+}
+
+static int round_task(void *arg, size_t task, unsigned worker)
+{
+    pipeline *p = arg;
+    seal_state *s = p->s;
+    batch *b = p->cur;
     if (task == 0) {
         for (size_t i = 0; i < b->full; i++) {
-            pqce_keccak_absorb(&s->hash, b->slot[i], s->cs);
+            pqce_keccak_absorb(&s->hash, b->pt[i], s->cs);
         }
         if (b->ended) {
-            pqce_keccak_absorb(&s->hash, b->slot[b->full], b->tail);
+            pqce_keccak_absorb(&s->hash, b->pt[b->full], b->tail);
         }
         return 0;
     }
-    size_t i = task - 1;
-    return pqce_chunk_seal(s->gcm[worker], b->ct[i], b->slot[i], s->cs, b->first + i, 0,
+    if (task == 1) {
+        int ret = p->prev != NULL ? write_batch(p, p->prev) : PQCE_OK;
+        if (ret == PQCE_OK && p->next != NULL) {
+            ret = fill_batch(p, p->next, b->first + b->full);
+        }
+        return ret;
+    }
+    size_t i = task - 2;
+    return pqce_chunk_seal(s->gcm[worker], b->ct[i], b->pt[i], s->cs, b->first + i, 0,
                            s->h.core_digest);
 }
 
@@ -361,14 +425,13 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
                        size_t recipient_count, const input *in)
 {
     seal_state s;
-    batch_job b;
+    pipeline p;
     uint8_t digest[32];
-    uint64_t total = 0, index = 0, written = 0;
-    size_t nslots = 0, slot_len = 0;
+    size_t slot_len = 0;
     int ret;
 
     memset(&s, 0, sizeof s);
-    memset(&b, 0, sizeof b);
+    memset(&p, 0, sizeof p);
     if (out_fd < 0) {
         return PQCE_ERR_INVALID_ARG;
     }
@@ -378,83 +441,88 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
     if ((ret = seal_start(&s, opts, recipients, recipient_count)) != PQCE_OK) {
         goto cleanup;
     }
-    /* A batch: two chunks per thread, within BATCH_BYTES_MAX, at least 2. */
-    nslots = 2 * (size_t)s.threads;
-    if (nslots * s.cs > BATCH_BYTES_MAX) {
-        nslots = BATCH_BYTES_MAX / s.cs;
+    /* Two sets of nslots plaintext and ciphertext slots: two chunks per
+     * thread, within BATCH_BYTES_MAX in all, at least 2 per set. */
+    p.nslots = 2 * (size_t)s.threads;
+    if (4 * p.nslots * s.cs > BATCH_BYTES_MAX) {
+        p.nslots = BATCH_BYTES_MAX / 4 / s.cs;
     }
-    nslots = nslots < 2 ? 2 : nslots;
+    p.nslots = p.nslots < 2 ? 2 : p.nslots;
     slot_len = (size_t)s.cs + PQCE_FINAL_MIN_CT;
-    b.s = &s;
-    b.slot = calloc(nslots, sizeof *b.slot);
-    b.ct = calloc(nslots, sizeof *b.ct);
-    if (b.slot == NULL || b.ct == NULL) {
-        ret = PQCE_ERR_NOMEM;
-        goto cleanup;
-    }
-    for (size_t i = 0; i < nslots; i++) {
-        if ((b.slot[i] = malloc(slot_len)) == NULL || (b.ct[i] = malloc(slot_len)) == NULL) {
+    p.s = &s;
+    p.in = in;
+    p.out_fd = out_fd;
+    for (int k = 0; k < 2; k++) {
+        p.set[k].pt = calloc(p.nslots, sizeof *p.set[k].pt);
+        p.set[k].ct = calloc(p.nslots, sizeof *p.set[k].ct);
+        if (p.set[k].pt == NULL || p.set[k].ct == NULL) {
             ret = PQCE_ERR_NOMEM;
             goto cleanup;
+        }
+        for (size_t i = 0; i < p.nslots; i++) {
+            if ((p.set[k].pt[i] = malloc(slot_len)) == NULL ||
+                (p.set[k].ct[i] = malloc(slot_len)) == NULL) {
+                ret = PQCE_ERR_NOMEM;
+                goto cleanup;
+            }
         }
     }
     if ((ret = write_all(out_fd, s.h.raw, s.h.raw_len)) != PQCE_OK) {
         goto cleanup;
     }
-    written = s.h.raw_len;
-    while (!b.ended) {
-        /* Fill the batch; a short chunk is the final one (a full chunk is
-         * never final [FORMAT, 7.1]). */
-        b.full = 0;
-        b.first = index;
-        while (b.full < nslots && !b.ended) {
-            size_t got;
-            if ((ret = read_full(in, b.slot[b.full], s.cs, &got)) != PQCE_OK) {
-                goto cleanup;
-            }
-            total += got;
-            if (got < s.cs) {
-                b.ended = 1;
-                b.tail = got;
-            } else {
-                b.full++;
-            }
-        }
-        if ((ret = pqce_pool_run(s.pool, 1 + b.full, batch_task, &b)) != PQCE_OK) {
+    p.written = s.h.raw_len;
+    if ((ret = fill_batch(&p, &p.set[0], 0)) != PQCE_OK) {
+        goto cleanup;
+    }
+    p.cur = &p.set[0];
+    p.prev = NULL;
+    for (;;) {
+        batch *other = p.cur == &p.set[0] ? &p.set[1] : &p.set[0];
+        /* The other set holds the previous batch's ciphertext (written in
+         * this round) and then receives the next batch's plaintext. */
+        p.next = p.cur->ended ? NULL : other;
+        if ((ret = pqce_pool_run(s.pool, 2 + p.cur->full, round_task, &p)) != PQCE_OK) {
             goto cleanup;
         }
-        for (size_t i = 0; i < b.full; i++) {
-            if ((ret = write_all(out_fd, b.ct[i], (size_t)s.cs + PQCE_GCM_TAG_BYTES)) != PQCE_OK) {
-                goto cleanup;
-            }
+        if (p.cur->ended) {
+            break;
         }
-        written += (uint64_t)b.full * (s.cs + PQCE_GCM_TAG_BYTES);
-        index += b.full;
+        p.prev = p.cur;
+        p.cur = other;
+        /* other's ciphertext slots were written out above before its
+         * plaintext slots were refilled; its ct is free for this round. */
     }
-    if (s.meta.size != PQCE_SIZE_UNKNOWN && s.meta.size != total) {
+    if ((ret = write_batch(&p, p.cur)) != PQCE_OK) {
+        goto cleanup;
+    }
+    if (s.meta.size != PQCE_SIZE_UNKNOWN && s.meta.size != p.total) {
         /* The input did not have the size the metadata declares; no final
          * chunk is written, so the output is not a valid container. */
         ret = PQCE_ERR_INVALID_ARG;
         goto cleanup;
     }
-    if ((ret = seal_final(&s, b.slot[b.full], b.tail, index, total, digest)) != PQCE_OK ||
-        (ret = write_all(out_fd, b.slot[b.full], b.tail + PQCE_FINAL_MIN_CT)) != PQCE_OK) {
+    uint8_t *tail = p.cur->pt[p.cur->full];
+    uint64_t index = p.cur->first + p.cur->full;
+    if ((ret = seal_final(&s, tail, p.cur->tail, index, p.total, digest)) != PQCE_OK ||
+        (ret = write_all(out_fd, tail, p.cur->tail + PQCE_FINAL_MIN_CT)) != PQCE_OK) {
         goto cleanup;
     }
-    written += b.tail + PQCE_FINAL_MIN_CT;
-    fill_info(info, &s, total, digest, written, recipient_count);
+    p.written += p.cur->tail + PQCE_FINAL_MIN_CT;
+    fill_info(info, &s, p.total, digest, p.written, recipient_count);
 cleanup:
-    for (size_t i = 0; i < nslots; i++) {
-        if (b.slot != NULL && b.slot[i] != NULL) {
-            pqce_memzero(b.slot[i], slot_len); /* plaintext */
-            free(b.slot[i]);
+    for (int k = 0; k < 2; k++) {
+        for (size_t i = 0; i < p.nslots; i++) {
+            if (p.set[k].pt != NULL && p.set[k].pt[i] != NULL) {
+                pqce_memzero(p.set[k].pt[i], slot_len); /* plaintext */
+                free(p.set[k].pt[i]);
+            }
+            if (p.set[k].ct != NULL) {
+                free(p.set[k].ct[i]);
+            }
         }
-        if (b.ct != NULL) {
-            free(b.ct[i]);
-        }
+        free(p.set[k].pt);
+        free(p.set[k].ct);
     }
-    free(b.slot);
-    free(b.ct);
     if (ret != PQCE_OK && info != NULL) {
         memset(info, 0, sizeof *info);
     }
