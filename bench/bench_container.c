@@ -183,8 +183,7 @@ void bench_container(const bench_opts *o)
     if (memcmp(back, plain, size) != 0) {
         bench_check(PQCE_ERR_DECRYPT, "round trip");
     }
-    snprintf(name, sizeof name, "open %zu MiB, memory to memory (%u threads)", size >> 20,
-             threads);
+    snprintf(name, sizeof name, "open %zu MiB, memory to memory (%u threads)", size >> 20, threads);
     report(name, size, median_of(t, (size_t)runs), aesn, "openssl -multi aes-256-gcm");
 
     /* the same from a file in the page cache */
