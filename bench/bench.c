@@ -3,7 +3,7 @@
  *
  *   pqce-bench [--quick] [--markdown] [group...]
  *
- * Groups: sha3, aes-gcm, mlkem (all by default). Each throughput row is
+ * Groups: sha3, aes-gcm, mlkem, mldsa (all by default). Each throughput row is
  * compared with `openssl speed` run side by side in the same process run.
  */
 #include "bench.h"
@@ -124,6 +124,7 @@ static const struct {
     {"sha3", bench_sha3},
     {"aes-gcm", bench_aes_gcm},
     {"mlkem", bench_mlkem},
+    {"mldsa", bench_mldsa},
 };
 
 int main(int argc, char **argv)
@@ -136,7 +137,8 @@ int main(int argc, char **argv)
         } else if (strcmp(argv[i], "--markdown") == 0) {
             o.markdown = 1;
         } else if (argv[i][0] == '-') {
-            fprintf(stderr, "usage: pqce-bench [--quick] [--markdown] [sha3|aes-gcm|mlkem...]\n");
+            fprintf(stderr,
+                    "usage: pqce-bench [--quick] [--markdown] [sha3|aes-gcm|mlkem|mldsa...]\n");
             return 2;
         } else {
             selected = 1;

@@ -46,5 +46,6 @@ void bench_check(int rc, const char *what);
 void bench_sha3(const bench_opts *o);
 void bench_aes_gcm(const bench_opts *o);
 void bench_mlkem(const bench_opts *o);
+void bench_mldsa(const bench_opts *o);
 
 #endif /* PQCE_BENCH_H */

@@ -9,7 +9,8 @@ multiplication by it is a plain multiplication by zetas[k].
 
 Also prints the inverse-NTT scaling constant 2^64 / 256 mod q
 (Montgomery form of 256^-1, applied after the factor 2^-32 that the
-pointwise Montgomery product leaves behind).
+pointwise Montgomery product leaves behind), the same constant times the
+last inverse layer's twiddle -zetas[1], and q^-1 mod 2^32.
 
 Run: python3 scripts/gen_mldsa_zetas.py
 """
@@ -37,6 +38,10 @@ def main():
     print("};")
     print("#define MLDSA_INVNTT_F %d /* 2^64 / 256 mod q, centered */" % centered(pow(2, 56, Q)))
     print("#define MLDSA_QINV %d /* q^-1 mod 2^32 */" % pow(Q, -1, 1 << 32))
+    # The last inverse layer's twiddle -zetas[1] (Montgomery form) with the
+    # scaling folded in: K with mont(K * x) = mont(F * mont(-zetas_mont[1] * x)).
+    k = centered(-table[1] * pow(2, 56, Q) * pow(1 << 32, -1, Q))
+    print("#define MLDSA_INVNTT_F_ZETA1 %d" % k)
 
 
 if __name__ == "__main__":

@@ -243,29 +243,28 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
     uint8_t ctilde[64];
     uint8_t w1buf[W1_MAX_BYTES];
     pqce_keccak hs;
+    pqce_mldsa_challenge ch;
     pqce_mldsa_poly *ws = malloc(total_polys * sizeof *ws);
 
     if (ws == NULL) {
         ret = PQCE_ERR_NOMEM;
         goto cleanup;
     }
-    pqce_mldsa_poly *s1h = ws, *y = s1h + l, *z = y + l, *s2h = z + l, *t0h = s2h + k;
-    pqce_mldsa_poly *w = t0h + k, *tmp = w + k, *c = tmp + k, *A = c + 1;
+    pqce_mldsa_poly *s1 = ws, *y = s1 + l, *z = y + l, *s2 = z + l, *t0 = s2 + k;
+    pqce_mldsa_poly *w = t0 + k, *tmp = w + k, *c = tmp + k, *A = c + 1;
 
-    /* line 1: skDecode [FIPS204, Algorithm 25]. rho is public (part of pk). */
+    /* line 1: skDecode [FIPS204, Algorithm 25]. rho is public (part of pk).
+     * Lines 2 to 4 (the NTTs of s1, s2, t0) are not needed: the products
+     * with c are computed sparsely (pqce_mldsa_poly_mul_challenge). */
     memcpy(rho, sk, SEEDBYTES);
     PQCE_CT_DECLASSIFY(rho, sizeof rho);
-    /* lines 2 to 4: NTT of s1, s2, t0 */
     for (unsigned r = 0; r < l; r++) {
-        pqce_mldsa_unpack_eta(&s1h[r], sk + SK_S1_OFF + r * p->eta_poly_bytes, p->eta, p->eta_bits);
-        pqce_mldsa_ntt(&s1h[r]);
+        pqce_mldsa_unpack_eta(&s1[r], sk + SK_S1_OFF + r * p->eta_poly_bytes, p->eta, p->eta_bits);
     }
     for (unsigned i = 0; i < k; i++) {
-        pqce_mldsa_unpack_eta(&s2h[i], sk + sk_s2_off(p) + i * p->eta_poly_bytes, p->eta,
+        pqce_mldsa_unpack_eta(&s2[i], sk + sk_s2_off(p) + i * p->eta_poly_bytes, p->eta,
                               p->eta_bits);
-        pqce_mldsa_ntt(&s2h[i]);
-        pqce_mldsa_unpack_t0(&t0h[i], sk + sk_t0_off(p) + i * PQCE_MLDSA_T0_POLY_BYTES);
-        pqce_mldsa_ntt(&t0h[i]);
+        pqce_mldsa_unpack_t0(&t0[i], sk + sk_t0_off(p) + i * PQCE_MLDSA_T0_POLY_BYTES);
     }
     /* line 5: A-hat = ExpandA(rho) */
     for (unsigned i = 0; i < k; i++) {
@@ -305,17 +304,18 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
          * function of mu and the discarded mask y alone when it is not
          * (see the head of this file). */
         PQCE_CT_DECLASSIFY(ctilde, p->ctilde_bytes);
-        /* lines 16, 17: c = SampleInBall(c~), c-hat = NTT(c) */
+        /* line 16: c = SampleInBall(c~). Line 17, c-hat = NTT(c), is not
+         * needed: the sparse products below give exactly the centered
+         * <<cs1>>, <<cs2>> and <<ct0>> of lines 18, 19 and 25. */
         pqce_mldsa_sample_in_ball(c, ctilde, p->ctilde_bytes, p->tau);
-        pqce_mldsa_ntt(c);
+        pqce_mldsa_challenge_from_poly(&ch, c);
 
-        /* lines 18, 20: z = y + NTT^-1(c-hat o s1-hat); line 23: ||z|| >= gamma1 - beta */
+        /* lines 18, 20: z = y + <<cs1>>; line 23: ||z|| >= gamma1 - beta */
         reject = 0;
         for (unsigned r = 0; r < l; r++) {
-            pqce_mldsa_poly_pointwise(&z[r], c, &s1h[r]);
-            pqce_mldsa_invntt(&z[r]);
+            pqce_mldsa_poly_mul_challenge(&z[r], &ch, &s1[r]);
             for (unsigned j = 0; j < N; j++) {
-                z[r].c[j] = y[r].c[j] + pqce_mldsa_center(z[r].c[j]);
+                z[r].c[j] += y[r].c[j];
             }
             reject |= pqce_mldsa_poly_exceeds(&z[r], p->gamma1 - p->beta);
         }
@@ -325,13 +325,12 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
             continue;
         }
 
-        /* lines 19, 21: r = w - NTT^-1(c-hat o s2-hat), r0 = LowBits(r);
+        /* lines 19, 21: r = w - <<cs2>> (in [0, q)), r0 = LowBits(r);
          * line 23: ||r0|| >= gamma2 - beta. tmp holds r. */
         for (unsigned i = 0; i < k; i++) {
-            pqce_mldsa_poly_pointwise(&tmp[i], c, &s2h[i]);
-            pqce_mldsa_invntt(&tmp[i]);
+            pqce_mldsa_poly_mul_challenge(&tmp[i], &ch, &s2[i]);
             for (unsigned j = 0; j < N; j++) {
-                tmp[i].c[j] = reduce_once_each_side(w[i].c[j] - pqce_mldsa_center(tmp[i].c[j]));
+                tmp[i].c[j] = reduce_once_each_side(w[i].c[j] - tmp[i].c[j]);
             }
             reject |= pqce_mldsa_poly_lowbits_exceed(&tmp[i], p->gamma2, p->gamma2 - p->beta);
         }
@@ -340,14 +339,12 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
             continue;
         }
 
-        /* lines 25, 26: ct0 = NTT^-1(c-hat o t0-hat) (into w, no longer needed),
-         * h = MakeHint(-ct0, w - cs2 + ct0) (into tmp);
-         * line 28: ||ct0|| >= gamma2 or more than omega ones in h. */
+        /* line 25: <<ct0>> (into w, no longer needed);
+         * line 26: h = MakeHint(-<<ct0>>, w - <<cs2>> + <<ct0>>) (into tmp);
+         * line 28: ||<<ct0>>|| >= gamma2 or more than omega ones in h. */
         uint32_t ones = 0;
         for (unsigned i = 0; i < k; i++) {
-            pqce_mldsa_poly_pointwise(&w[i], c, &t0h[i]);
-            pqce_mldsa_invntt(&w[i]);
-            pqce_mldsa_poly_center(&w[i]);
+            pqce_mldsa_poly_mul_challenge(&w[i], &ch, &t0[i]);
             reject |= pqce_mldsa_poly_exceeds(&w[i], p->gamma2);
             ones += pqce_mldsa_poly_make_hint(&tmp[i], &tmp[i], &w[i], p->gamma2);
         }
@@ -393,6 +390,7 @@ static int verify_mu(const pqce_mldsa_params *p, const uint8_t *sig, const uint8
     const unsigned k = p->k, l = p->l;
     pqce_mldsa_poly zh[PQCE_MLDSA_L_MAX], row[PQCE_MLDSA_L_MAX];
     pqce_mldsa_poly w, t1, c;
+    pqce_mldsa_challenge ch;
     uint8_t h[PQCE_MLDSA_K_MAX * N];
     uint8_t w1buf[W1_MAX_BYTES];
     uint8_t ctilde2[64];
@@ -415,24 +413,21 @@ static int verify_mu(const pqce_mldsa_params *p, const uint8_t *sig, const uint8
     }
     /* line 8: c = SampleInBall(c~) */
     pqce_mldsa_sample_in_ball(&c, ctilde, p->ctilde_bytes, p->tau);
-    pqce_mldsa_ntt(&c);
+    pqce_mldsa_challenge_from_poly(&ch, &c);
     for (unsigned i = 0; i < k; i++) {
         /* line 9: w'_approx = NTT^-1(A-hat o NTT(z) - NTT(c) o NTT(t1 * 2^d)),
          * row i, with row i of A-hat = ExpandA(rho) (line 5) and t1 from
          * pkDecode [FIPS204, Algorithm 23] (line 1). */
         pqce_mldsa_expand_a_row(row, pk, i, l);
         pqce_mldsa_poly_dot(&w, row, zh, l);
-        pqce_mldsa_unpack_t1(&t1, pk + SEEDBYTES + i * PQCE_MLDSA_T1_POLY_BYTES);
-        for (unsigned j = 0; j < N; j++) {
-            t1.c[j] <<= PQCE_MLDSA_D; /* at most (2^10 - 1) 2^13 = q - 1 */
-        }
-        pqce_mldsa_ntt(&t1);
-        pqce_mldsa_poly_pointwise(&t1, &c, &t1);
-        for (unsigned j = 0; j < N; j++) {
-            w.c[j] = pqce_mldsa_reduce32(w.c[j] - t1.c[j]);
-        }
         pqce_mldsa_invntt(&w);
-        pqce_mldsa_poly_caddq(&w);
+        /* c t1 2^d is computed sparsely outside the NTT domain (the same
+         * value mod q): |c t1| <= 60 (2^10 - 1), so |c t1 2^d| < 2^29. */
+        pqce_mldsa_unpack_t1(&t1, pk + SEEDBYTES + i * PQCE_MLDSA_T1_POLY_BYTES);
+        pqce_mldsa_poly_mul_challenge(&c, &ch, &t1);
+        for (unsigned j = 0; j < N; j++) {
+            w.c[j] = freeze(w.c[j] - c.c[j] * (1 << PQCE_MLDSA_D));
+        }
         /* line 10: w1' = UseHint(h, w'_approx) */
         pqce_mldsa_poly_use_hint(&w, h + i * N, &w, p->gamma2);
         pqce_mldsa_pack_w1(w1buf + i * p->w1_poly_bytes, &w, p->w1_bits);

@@ -5,6 +5,8 @@
  */
 #include "crypto/mldsa_poly.h"
 
+#include "pqce.h"
+
 /*
  * zetas_mont[k] = 1753^BitRev8(k) * 2^32 mod q, as the representative in
  * (-q/2, q/2): the twiddle factors of [FIPS204, Appendix B] in Montgomery
@@ -47,45 +49,107 @@ static const int32_t zetas_mont[256] = {
  * 2^-32 of the pointwise product and applies the 1/256 of [FIPS204,
  * Algorithm 42, line 21] (there written f = 8347681 = 256^-1 mod q). */
 #define INVNTT_F 41978
+/* -zetas[1] * INVNTT_F * 2^-32 mod q (centered): the twiddle of the last
+ * inverse layer with the final scaling folded in. Also from
+ * scripts/gen_mldsa_zetas.py. */
+#define INVNTT_F_ZETA1 3975713
 
+static inline int32_t mont_mul(int64_t z, int32_t a)
+{
+    return pqce_mldsa_montgomery_reduce(z * a);
+}
+
+/*
+ * Layers with len = 128 down to 4 run as in the pseudocode. The last two
+ * (len = 2 and len = 1) only mix coefficients inside aligned blocks of 4,
+ * so they run block by block, with the 4 values held in registers: the
+ * same butterflies with the same twiddles, zetas[64 + b] for len = 2 and
+ * zetas[128 + 2b], zetas[129 + 2b] for len = 1 in block b.
+ */
 void pqce_mldsa_ntt(pqce_mldsa_poly *a)
 {
     int32_t *w = a->c;
     unsigned m = 0;
-    for (unsigned len = 128; len >= 1; len >>= 1) {
+    for (unsigned len = 128; len >= 4; len >>= 1) {
         for (unsigned start = 0; start < PQCE_MLDSA_N; start += 2 * len) {
             const int64_t z = zetas_mont[++m];
             for (unsigned j = start; j < start + len; j++) {
-                int32_t t = pqce_mldsa_montgomery_reduce(z * w[j + len]);
+                int32_t t = mont_mul(z, w[j + len]);
                 w[j + len] = w[j] - t;
                 w[j] = w[j] + t;
             }
         }
     }
+    for (unsigned b = 0; b < PQCE_MLDSA_N / 4; b++) {
+        int32_t *x = w + 4 * b;
+        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], t;
+        const int64_t z2 = zetas_mont[64 + b];
+        const int64_t z1a = zetas_mont[128 + 2 * b], z1b = zetas_mont[129 + 2 * b];
+        t = mont_mul(z2, x2);
+        x2 = x0 - t;
+        x0 = x0 + t;
+        t = mont_mul(z2, x3);
+        x3 = x1 - t;
+        x1 = x1 + t;
+        t = mont_mul(z1a, x1);
+        x1 = x0 - t;
+        x0 = x0 + t;
+        t = mont_mul(z1b, x3);
+        x3 = x2 - t;
+        x2 = x2 + t;
+        x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
+    }
 }
 
 /*
  * Bounds: an input below q in magnitude at most doubles per layer on the
- * sum side (the difference side is Montgomery-reduced below q), so after
- * the 8 layers |c| < 256 q = 2145386752 < 2^31: no overflow, and no
- * intermediate reduction is needed.
+ * sum side (the difference side is Montgomery-reduced below q), so before
+ * the last layer |c| < 128 q and its sums stay below 256 q < 2^31: no
+ * overflow, and no intermediate reduction is needed.
+ *
+ * The first two layers (len = 1, 2) run block by block as in the forward
+ * transform (twiddles -zetas[255 - 2b], -zetas[254 - 2b], then
+ * -zetas[127 - b]); the multiplication by f of line 21 is folded into the
+ * last layer (len = 128), whose outputs are Montgomery products anyway.
  */
 void pqce_mldsa_invntt(pqce_mldsa_poly *a)
 {
     int32_t *w = a->c;
-    unsigned m = 256;
-    for (unsigned len = 1; len < PQCE_MLDSA_N; len <<= 1) {
+    for (unsigned b = 0; b < PQCE_MLDSA_N / 4; b++) {
+        int32_t *x = w + 4 * b;
+        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], t;
+        const int64_t z1a = -(int64_t)zetas_mont[255 - 2 * b];
+        const int64_t z1b = -(int64_t)zetas_mont[254 - 2 * b];
+        const int64_t z2 = -(int64_t)zetas_mont[127 - b];
+        t = x0;
+        x0 = t + x1;
+        x1 = mont_mul(z1a, t - x1);
+        t = x2;
+        x2 = t + x3;
+        x3 = mont_mul(z1b, t - x3);
+        t = x0;
+        x0 = t + x2;
+        x2 = mont_mul(z2, t - x2);
+        t = x1;
+        x1 = t + x3;
+        x3 = mont_mul(z2, t - x3);
+        x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
+    }
+    unsigned m = 64;
+    for (unsigned len = 4; len < PQCE_MLDSA_N / 2; len <<= 1) {
         for (unsigned start = 0; start < PQCE_MLDSA_N; start += 2 * len) {
             const int64_t z = -(int64_t)zetas_mont[--m];
             for (unsigned j = start; j < start + len; j++) {
                 int32_t t = w[j];
                 w[j] = t + w[j + len];
-                w[j + len] = pqce_mldsa_montgomery_reduce(z * (t - w[j + len]));
+                w[j + len] = mont_mul(z, t - w[j + len]);
             }
         }
     }
-    for (unsigned j = 0; j < PQCE_MLDSA_N; j++) {
-        w[j] = pqce_mldsa_montgomery_reduce((int64_t)INVNTT_F * w[j]);
+    for (unsigned j = 0; j < PQCE_MLDSA_N / 2; j++) {
+        int32_t t = w[j];
+        w[j] = mont_mul(INVNTT_F, t + w[j + PQCE_MLDSA_N / 2]);
+        w[j + PQCE_MLDSA_N / 2] = mont_mul(INVNTT_F_ZETA1, t - w[j + PQCE_MLDSA_N / 2]);
     }
 }
 
@@ -107,6 +171,48 @@ void pqce_mldsa_poly_dot(pqce_mldsa_poly *r, const pqce_mldsa_poly *a, const pqc
         }
         r->c[i] = pqce_mldsa_montgomery_reduce(acc);
     }
+}
+
+void pqce_mldsa_challenge_from_poly(pqce_mldsa_challenge *ch, const pqce_mldsa_poly *c)
+{
+    unsigned n = 0;
+    for (unsigned i = 0; i < PQCE_MLDSA_N && n < sizeof ch->pos; i++) {
+        if (c->c[i] != 0) {
+            ch->pos[n] = (uint8_t)i;
+            ch->neg[n] = c->c[i] < 0;
+            n++;
+        }
+    }
+    ch->n = n;
+}
+
+void pqce_mldsa_poly_mul_challenge(pqce_mldsa_poly *r, const pqce_mldsa_challenge *c,
+                                   const pqce_mldsa_poly *s)
+{
+    /* acc holds the product in Z[X] of degree < 512; X^256 = -1 folds it
+     * at the end. Every term is then one fixed-length pass of 256
+     * additions at offset pos, which the compiler vectorizes. */
+    int32_t acc[2 * PQCE_MLDSA_N];
+    const int32_t *in = s->c;
+    for (unsigned i = 0; i < 2 * PQCE_MLDSA_N; i++) {
+        acc[i] = 0;
+    }
+    for (unsigned t = 0; t < c->n; t++) {
+        int32_t *dst = acc + c->pos[t];
+        if (c->neg[t]) {
+            for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
+                dst[i] -= in[i];
+            }
+        } else {
+            for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
+                dst[i] += in[i];
+            }
+        }
+    }
+    for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
+        r->c[i] = acc[i] - acc[i + PQCE_MLDSA_N];
+    }
+    pqce_memzero(acc, sizeof acc);
 }
 
 void pqce_mldsa_poly_caddq(pqce_mldsa_poly *a)

@@ -194,6 +194,32 @@ void pqce_mldsa_poly_pointwise(pqce_mldsa_poly *r, const pqce_mldsa_poly *a,
 void pqce_mldsa_poly_dot(pqce_mldsa_poly *r, const pqce_mldsa_poly *a, const pqce_mldsa_poly *b,
                          size_t len);
 
+/*
+ * The challenge c of SampleInBall as a list of its tau non-zero
+ * coefficients: c = sum_t (-1)^neg[t] X^pos[t]. c is public (mldsa.c says
+ * why), so code may branch and index on it.
+ */
+typedef struct pqce_mldsa_challenge {
+    uint8_t pos[64];
+    uint8_t neg[64];
+    unsigned n;
+} pqce_mldsa_challenge;
+
+/* Lists the non-zero coefficients of c (each +1 or -1). */
+void pqce_mldsa_challenge_from_poly(pqce_mldsa_challenge *ch, const pqce_mldsa_poly *c);
+
+/*
+ * r = c * s in Z[X]/(X^256 + 1), exactly over the integers, as sums and
+ * differences of negacyclic shifts of s: tau passes of 256 additions,
+ * against one NTT of s, a pointwise product and an inverse NTT. Since c
+ * has tau coefficients +-1, |r_i| <= tau * max|s_i|, which the callers keep
+ * below q / 2 (s1, s2, t0, t1 of any encoding), so r is the centered
+ * representative of NTT^-1(NTT(c) o NTT(s)). Constant time in s; the
+ * access pattern depends on c only. r must not alias s.
+ */
+void pqce_mldsa_poly_mul_challenge(pqce_mldsa_poly *r, const pqce_mldsa_challenge *c,
+                                   const pqce_mldsa_poly *s);
+
 /* Every coefficient from |c| < q to [0, q). */
 void pqce_mldsa_poly_caddq(pqce_mldsa_poly *a);
 
