@@ -343,10 +343,9 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_dk(const uint8_t dk[PQCE_MLKEM1
  *  - Every function returns PQCE_ERR_INVALID_ARG for a NULL pointer (other
  *    than an empty msg or ctx), a ctx_len above 255, an unknown hash, or
  *    an rng with an unknown version or no fill function.
- *  - Signing returns PQCE_ERR_NOMEM when its work area (k*l + 3l + 4k + 1
- *    polynomials of 1 KiB: 110 KiB for ML-DSA-87) cannot be allocated;
- *    the stack stays below 16 KiB (docs/MLDSA.md), and the area is wiped
- *    before it is freed.
+ *  - Signing returns PQCE_ERR_NOMEM when its work area (102.5 KiB, on the
+ *    heap so that the stack stays small: docs/MLDSA.md gives the measured
+ *    peak) cannot be allocated. The area is wiped before it is freed.
  *  - Signing returns PQCE_ERR_INVALID_KEY if no signature is found before
  *    the mask counter kappa of [FIPS204, Algorithm 34] would exceed 16
  *    bits. For a key made by key generation this has probability far

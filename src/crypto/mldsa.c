@@ -39,6 +39,7 @@
  *  - z and h of the accepted candidate: they are the signature.
  *  - ExpandS: the accept bit of each half-byte (mldsa_sample.c says why).
  */
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -218,24 +219,26 @@ static void keygen_internal(const pqce_mldsa_params *p, uint8_t *pk, uint8_t *sk
  * ------------------------------------------------------------------------ */
 
 /*
- * The work area of signing, in polynomials: s1-hat (l), y (l), z (l),
- * s2-hat (k), t0-hat (k), w (k), a temporary (k), c (1), then A-hat (k*l).
- * Everything before A-hat is secret and wiped; A-hat is public. ML-DSA-87
- * needs 110 polynomials (112,640 bytes), on the heap rather than the
- * stack, and under glibc's default 128 KiB mmap threshold so that a
- * repeated signer reuses warm heap memory.
+ * The work area of signing, sized for the largest set. Everything before
+ * A-hat is secret and wiped; A-hat is public. 104,960 bytes: on the heap
+ * rather than the stack, and under glibc's default 128 KiB mmap threshold
+ * so that a repeated signer reuses warm heap memory.
  */
-static size_t sign_secret_polys(const pqce_mldsa_params *p)
-{
-    return 3u * p->l + 4u * p->k + 1u;
-}
+struct sign_ws {
+    pqce_mldsa_poly16 s1[PQCE_MLDSA_L_MAX], s2[PQCE_MLDSA_K_MAX];
+    pqce_mldsa_poly t0[PQCE_MLDSA_K_MAX];
+    pqce_mldsa_poly y[PQCE_MLDSA_L_MAX], z[PQCE_MLDSA_L_MAX];
+    pqce_mldsa_poly w[PQCE_MLDSA_K_MAX], tmp[PQCE_MLDSA_K_MAX], c;
+    /* end of the secret part */
+    pqce_mldsa_poly A[PQCE_MLDSA_K_MAX * PQCE_MLDSA_L_MAX];
+};
+
+#define SIGN_WS_SECRET_BYTES offsetof(struct sign_ws, A)
 
 static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CRHBYTES],
                    const uint8_t *sk, const uint8_t rnd[SEEDBYTES])
 {
     const unsigned k = p->k, l = p->l;
-    const size_t secret_polys = sign_secret_polys(p);
-    const size_t total_polys = secret_polys + (size_t)k * l;
     int ret = PQCE_ERR_INVALID_KEY; /* if the loop runs out of kappa */
     uint8_t rho[SEEDBYTES];
     uint8_t krm[SEEDBYTES + SEEDBYTES + CRHBYTES]; /* K || rnd || mu */
@@ -244,26 +247,32 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
     uint8_t w1buf[W1_MAX_BYTES];
     pqce_keccak hs;
     pqce_mldsa_challenge ch;
-    pqce_mldsa_poly *ws = malloc(total_polys * sizeof *ws);
+    pqce_mldsa_poly unpacked;
+    struct sign_ws *ws = malloc(sizeof *ws);
 
     if (ws == NULL) {
         ret = PQCE_ERR_NOMEM;
         goto cleanup;
     }
-    pqce_mldsa_poly *s1 = ws, *y = s1 + l, *z = y + l, *s2 = z + l, *t0 = s2 + k;
-    pqce_mldsa_poly *w = t0 + k, *tmp = w + k, *c = tmp + k, *A = c + 1;
+    pqce_mldsa_poly16 *s1 = ws->s1, *s2 = ws->s2;
+    pqce_mldsa_poly *t0 = ws->t0, *y = ws->y, *z = ws->z, *w = ws->w, *tmp = ws->tmp;
+    pqce_mldsa_poly *c = &ws->c, *A = ws->A;
 
     /* line 1: skDecode [FIPS204, Algorithm 25]. rho is public (part of pk).
      * Lines 2 to 4 (the NTTs of s1, s2, t0) are not needed: the products
-     * with c are computed sparsely (pqce_mldsa_poly_mul_challenge). */
+     * with c are computed sparsely (pqce_mldsa_poly_mul_challenge), s1 and
+     * s2 in 16-bit lanes (BitUnpack gives |s_i| <= 11 for any sk). */
     memcpy(rho, sk, SEEDBYTES);
     PQCE_CT_DECLASSIFY(rho, sizeof rho);
-    for (unsigned r = 0; r < l; r++) {
-        pqce_mldsa_unpack_eta(&s1[r], sk + SK_S1_OFF + r * p->eta_poly_bytes, p->eta, p->eta_bits);
+    for (unsigned r = 0; r < l + k; r++) {
+        pqce_mldsa_poly16 *dst = r < l ? &s1[r] : &s2[r - l];
+        pqce_mldsa_unpack_eta(&unpacked, sk + SK_S1_OFF + r * p->eta_poly_bytes, p->eta,
+                              p->eta_bits);
+        for (unsigned j = 0; j < N; j++) {
+            dst->c[j] = (int16_t)unpacked.c[j];
+        }
     }
     for (unsigned i = 0; i < k; i++) {
-        pqce_mldsa_unpack_eta(&s2[i], sk + sk_s2_off(p) + i * p->eta_poly_bytes, p->eta,
-                              p->eta_bits);
         pqce_mldsa_unpack_t0(&t0[i], sk + sk_t0_off(p) + i * PQCE_MLDSA_T0_POLY_BYTES);
     }
     /* line 5: A-hat = ExpandA(rho) */
@@ -313,7 +322,7 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
         /* lines 18, 20: z = y + <<cs1>>; line 23: ||z|| >= gamma1 - beta */
         reject = 0;
         for (unsigned r = 0; r < l; r++) {
-            pqce_mldsa_poly_mul_challenge(&z[r], &ch, &s1[r]);
+            pqce_mldsa_poly_mul_challenge16(&z[r], &ch, &s1[r]);
             for (unsigned j = 0; j < N; j++) {
                 z[r].c[j] += y[r].c[j];
             }
@@ -328,7 +337,7 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
         /* lines 19, 21: r = w - <<cs2>> (in [0, q)), r0 = LowBits(r);
          * line 23: ||r0|| >= gamma2 - beta. tmp holds r. */
         for (unsigned i = 0; i < k; i++) {
-            pqce_mldsa_poly_mul_challenge(&tmp[i], &ch, &s2[i]);
+            pqce_mldsa_poly_mul_challenge16(&tmp[i], &ch, &s2[i]);
             for (unsigned j = 0; j < N; j++) {
                 tmp[i].c[j] = reduce_once_each_side(w[i].c[j] - tmp[i].c[j]);
             }
@@ -369,9 +378,10 @@ static int sign_mu(const pqce_mldsa_params *p, uint8_t *sig, const uint8_t mu[CR
 
 cleanup:
     if (ws != NULL) {
-        pqce_memzero(ws, secret_polys * sizeof *ws);
+        pqce_memzero(ws, SIGN_WS_SECRET_BYTES);
         free(ws);
     }
+    pqce_memzero(&unpacked, sizeof unpacked);
     pqce_memzero(krm, sizeof krm);
     pqce_memzero(rho_pp, sizeof rho_pp);
     pqce_memzero(w1buf, sizeof w1buf);

@@ -12,88 +12,118 @@
 
 #include <string.h>
 
-/* Writes the low `bits` bits of (neg ? offset - c : c) for 256 coefficients. */
-static void pack(uint8_t *out, const int32_t *c, int32_t offset, int neg, unsigned bits)
+/*
+ * Writes the low `bits` bits of (neg ? offset - c : c) for 256 coefficients.
+ * Coefficients go in groups of `group`, where group * bits is a multiple
+ * of 8, so that every group starts on a byte boundary; with both numbers
+ * constants at each call, the compiler unrolls a group completely.
+ */
+static inline void pack(uint8_t *out, const int32_t *c, int32_t offset, int neg, unsigned bits,
+                        unsigned group)
 {
     const uint64_t mask = ((uint64_t)1 << bits) - 1;
-    uint64_t acc = 0;
-    unsigned have = 0;
-    size_t o = 0;
-    for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
-        uint32_t v = neg ? (uint32_t)offset - (uint32_t)c[i] : (uint32_t)c[i];
-        acc |= ((uint64_t)v & mask) << have;
-        have += bits;
-        while (have >= 8) {
-            out[o++] = (uint8_t)acc;
-            acc >>= 8;
-            have -= 8;
+    for (unsigned g = 0; g < PQCE_MLDSA_N; g += group) {
+        uint64_t acc = 0;
+        unsigned have = 0;
+        for (unsigned i = 0; i < group; i++) {
+            uint32_t v = neg ? (uint32_t)offset - (uint32_t)c[g + i] : (uint32_t)c[g + i];
+            acc |= ((uint64_t)v & mask) << have;
+            have += bits;
+            while (have >= 8) {
+                *out++ = (uint8_t)acc;
+                acc >>= 8;
+                have -= 8;
+            }
         }
     }
 }
 
 /* The inverse: c = neg ? offset - v : v for each `bits`-bit field v
  * (SimpleBitUnpack and BitUnpack, [FIPS204, Algorithms 18 and 19]). */
-static void unpack(int32_t *c, const uint8_t *in, int32_t offset, int neg, unsigned bits)
+static inline void unpack(int32_t *c, const uint8_t *in, int32_t offset, int neg, unsigned bits,
+                          unsigned group)
 {
     const uint64_t mask = ((uint64_t)1 << bits) - 1;
-    uint64_t acc = 0;
-    unsigned have = 0;
-    size_t pos = 0;
-    for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
-        while (have < bits) {
-            acc |= (uint64_t)in[pos++] << have;
-            have += 8;
+    for (unsigned g = 0; g < PQCE_MLDSA_N; g += group) {
+        uint64_t acc = 0;
+        unsigned have = 0;
+        for (unsigned i = 0; i < group; i++) {
+            while (have < bits) {
+                acc |= (uint64_t)*in++ << have;
+                have += 8;
+            }
+            int32_t v = (int32_t)(acc & mask);
+            acc >>= bits;
+            have -= bits;
+            c[g + i] = neg ? offset - v : v;
         }
-        int32_t v = (int32_t)(acc & mask);
-        acc >>= bits;
-        have -= bits;
-        c[i] = neg ? offset - v : v;
     }
 }
 
 void pqce_mldsa_pack_t1(uint8_t out[PQCE_MLDSA_T1_POLY_BYTES], const pqce_mldsa_poly *t1)
 {
-    pack(out, t1->c, 0, 0, 10);
+    pack(out, t1->c, 0, 0, 10, 4);
 }
 
 void pqce_mldsa_unpack_t1(pqce_mldsa_poly *t1, const uint8_t in[PQCE_MLDSA_T1_POLY_BYTES])
 {
-    unpack(t1->c, in, 0, 0, 10);
+    unpack(t1->c, in, 0, 0, 10, 4);
 }
 
 void pqce_mldsa_pack_t0(uint8_t out[PQCE_MLDSA_T0_POLY_BYTES], const pqce_mldsa_poly *t0)
 {
-    pack(out, t0->c, 1 << (PQCE_MLDSA_D - 1), 1, PQCE_MLDSA_D);
+    pack(out, t0->c, 1 << (PQCE_MLDSA_D - 1), 1, PQCE_MLDSA_D, 8);
 }
 
 void pqce_mldsa_unpack_t0(pqce_mldsa_poly *t0, const uint8_t in[PQCE_MLDSA_T0_POLY_BYTES])
 {
-    unpack(t0->c, in, 1 << (PQCE_MLDSA_D - 1), 1, PQCE_MLDSA_D);
+    unpack(t0->c, in, 1 << (PQCE_MLDSA_D - 1), 1, PQCE_MLDSA_D, 8);
 }
 
 void pqce_mldsa_pack_eta(uint8_t *out, const pqce_mldsa_poly *s, unsigned eta, unsigned eta_bits)
 {
-    pack(out, s->c, (int32_t)eta, 1, eta_bits);
+    /* Each width gets its own copy of the loop with the width a constant. */
+    if (eta_bits == 3) {
+        pack(out, s->c, (int32_t)eta, 1, 3, 8);
+    } else {
+        pack(out, s->c, (int32_t)eta, 1, 4, 2);
+    }
 }
 
 void pqce_mldsa_unpack_eta(pqce_mldsa_poly *s, const uint8_t *in, unsigned eta, unsigned eta_bits)
 {
-    unpack(s->c, in, (int32_t)eta, 1, eta_bits);
+    if (eta_bits == 3) {
+        unpack(s->c, in, (int32_t)eta, 1, 3, 8);
+    } else {
+        unpack(s->c, in, (int32_t)eta, 1, 4, 2);
+    }
 }
 
 void pqce_mldsa_pack_z(uint8_t *out, const pqce_mldsa_poly *z, unsigned gamma1_bits)
 {
-    pack(out, z->c, (int32_t)1 << gamma1_bits, 1, gamma1_bits + 1);
+    if (gamma1_bits == 17) {
+        pack(out, z->c, 1 << 17, 1, 18, 4);
+    } else {
+        pack(out, z->c, 1 << 19, 1, 20, 2);
+    }
 }
 
 void pqce_mldsa_unpack_z(pqce_mldsa_poly *z, const uint8_t *in, unsigned gamma1_bits)
 {
-    unpack(z->c, in, (int32_t)1 << gamma1_bits, 1, gamma1_bits + 1);
+    if (gamma1_bits == 17) {
+        unpack(z->c, in, 1 << 17, 1, 18, 4);
+    } else {
+        unpack(z->c, in, 1 << 19, 1, 20, 2);
+    }
 }
 
 void pqce_mldsa_pack_w1(uint8_t *out, const pqce_mldsa_poly *w1, unsigned w1_bits)
 {
-    pack(out, w1->c, 0, 0, w1_bits);
+    if (w1_bits == 6) {
+        pack(out, w1->c, 0, 0, 6, 4);
+    } else {
+        pack(out, w1->c, 0, 0, 4, 2);
+    }
 }
 
 void pqce_mldsa_pack_hint(uint8_t *out, const pqce_mldsa_poly *h, unsigned k, unsigned omega)

@@ -59,97 +59,121 @@ static inline int32_t mont_mul(int64_t z, int32_t a)
     return pqce_mldsa_montgomery_reduce(z * a);
 }
 
+/* Cooley-Tukey butterfly of [FIPS204, Algorithm 41, lines 8 to 10]. */
+#define CT_BUTTERFLY(x, y, z)            \
+    do {                                 \
+        int32_t t_ = mont_mul((z), (y)); \
+        (y) = (x)-t_;                    \
+        (x) = (x) + t_;                  \
+    } while (0)
+
+/* Gentleman-Sande butterfly of [FIPS204, Algorithm 42, lines 10 to 13]. */
+#define GS_BUTTERFLY(x, y, z)          \
+    do {                               \
+        int32_t t_ = (x);              \
+        (x) = t_ + (y);                \
+        (y) = mont_mul((z), t_ - (y)); \
+    } while (0)
+
 /*
- * Layers with len = 128 down to 4 run as in the pseudocode. The last two
- * (len = 2 and len = 1) only mix coefficients inside aligned blocks of 4,
- * so they run block by block, with the 4 values held in registers: the
- * same butterflies with the same twiddles, zetas[64 + b] for len = 2 and
- * zetas[128 + 2b], zetas[129 + 2b] for len = 1 in block b.
+ * The layers of [FIPS204, Algorithm 41] run two at a time: layer len and
+ * layer len/2 only mix the 4 coefficients j, j + len/2, j + len, j + 3len/2
+ * of a block of 2 len, so each set of 4 is loaded once, passes both
+ * layers in registers and is stored once. The butterflies and twiddles
+ * are exactly those of the pseudocode: in layer d (len = 128 >> d) the
+ * block starting at `start` is group g = start / (2 len) and uses
+ * zetas[2^d + g]. The last two layers (len = 2, 1) work on aligned blocks
+ * of 4 in the same way.
  */
 void pqce_mldsa_ntt(pqce_mldsa_poly *a)
 {
     int32_t *w = a->c;
-    unsigned m = 0;
-    for (unsigned len = 128; len >= 4; len >>= 1) {
-        for (unsigned start = 0; start < PQCE_MLDSA_N; start += 2 * len) {
-            const int64_t z = zetas_mont[++m];
-            for (unsigned j = start; j < start + len; j++) {
-                int32_t t = mont_mul(z, w[j + len]);
-                w[j + len] = w[j] - t;
-                w[j] = w[j] + t;
+    for (unsigned d = 0; d < 6; d += 2) {
+        const unsigned len = 128u >> d, half = len / 2;
+        for (unsigned g = 0; g < (1u << d); g++) {
+            const unsigned start = g * 2 * len;
+            const int64_t z1 = zetas_mont[(1u << d) + g];
+            const int64_t z2a = zetas_mont[(2u << d) + 2 * g];
+            const int64_t z2b = zetas_mont[(2u << d) + 2 * g + 1];
+            for (unsigned j = start; j < start + half; j++) {
+                int32_t x0 = w[j], x1 = w[j + half], x2 = w[j + len], x3 = w[j + len + half];
+                CT_BUTTERFLY(x0, x2, z1);
+                CT_BUTTERFLY(x1, x3, z1);
+                CT_BUTTERFLY(x0, x1, z2a);
+                CT_BUTTERFLY(x2, x3, z2b);
+                w[j] = x0, w[j + half] = x1, w[j + len] = x2, w[j + len + half] = x3;
             }
         }
     }
     for (unsigned b = 0; b < PQCE_MLDSA_N / 4; b++) {
         int32_t *x = w + 4 * b;
-        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], t;
+        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
         const int64_t z2 = zetas_mont[64 + b];
-        const int64_t z1a = zetas_mont[128 + 2 * b], z1b = zetas_mont[129 + 2 * b];
-        t = mont_mul(z2, x2);
-        x2 = x0 - t;
-        x0 = x0 + t;
-        t = mont_mul(z2, x3);
-        x3 = x1 - t;
-        x1 = x1 + t;
-        t = mont_mul(z1a, x1);
-        x1 = x0 - t;
-        x0 = x0 + t;
-        t = mont_mul(z1b, x3);
-        x3 = x2 - t;
-        x2 = x2 + t;
+        CT_BUTTERFLY(x0, x2, z2);
+        CT_BUTTERFLY(x1, x3, z2);
+        CT_BUTTERFLY(x0, x1, zetas_mont[128 + 2 * b]);
+        CT_BUTTERFLY(x2, x3, zetas_mont[129 + 2 * b]);
         x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
     }
 }
 
 /*
+ * [FIPS204, Algorithm 42], two layers at a time as in the forward
+ * transform. Inverse layer d (len = 128 >> d, from d = 7 down to 0) uses
+ * -zetas[2^(d+1) - 1 - g] for group g = start / (2 len). The
+ * multiplication by f of line 21 is folded into the last layer (len =
+ * 128), whose outputs are Montgomery products anyway.
+ *
  * Bounds: an input below q in magnitude at most doubles per layer on the
  * sum side (the difference side is Montgomery-reduced below q), so before
  * the last layer |c| < 128 q and its sums stay below 256 q < 2^31: no
  * overflow, and no intermediate reduction is needed.
- *
- * The first two layers (len = 1, 2) run block by block as in the forward
- * transform (twiddles -zetas[255 - 2b], -zetas[254 - 2b], then
- * -zetas[127 - b]); the multiplication by f of line 21 is folded into the
- * last layer (len = 128), whose outputs are Montgomery products anyway.
  */
 void pqce_mldsa_invntt(pqce_mldsa_poly *a)
 {
     int32_t *w = a->c;
     for (unsigned b = 0; b < PQCE_MLDSA_N / 4; b++) {
         int32_t *x = w + 4 * b;
-        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3], t;
-        const int64_t z1a = -(int64_t)zetas_mont[255 - 2 * b];
-        const int64_t z1b = -(int64_t)zetas_mont[254 - 2 * b];
+        int32_t x0 = x[0], x1 = x[1], x2 = x[2], x3 = x[3];
         const int64_t z2 = -(int64_t)zetas_mont[127 - b];
-        t = x0;
-        x0 = t + x1;
-        x1 = mont_mul(z1a, t - x1);
-        t = x2;
-        x2 = t + x3;
-        x3 = mont_mul(z1b, t - x3);
-        t = x0;
-        x0 = t + x2;
-        x2 = mont_mul(z2, t - x2);
-        t = x1;
-        x1 = t + x3;
-        x3 = mont_mul(z2, t - x3);
+        GS_BUTTERFLY(x0, x1, -(int64_t)zetas_mont[255 - 2 * b]);
+        GS_BUTTERFLY(x2, x3, -(int64_t)zetas_mont[254 - 2 * b]);
+        GS_BUTTERFLY(x0, x2, z2);
+        GS_BUTTERFLY(x1, x3, z2);
         x[0] = x0, x[1] = x1, x[2] = x2, x[3] = x3;
     }
-    unsigned m = 64;
-    for (unsigned len = 4; len < PQCE_MLDSA_N / 2; len <<= 1) {
-        for (unsigned start = 0; start < PQCE_MLDSA_N; start += 2 * len) {
-            const int64_t z = -(int64_t)zetas_mont[--m];
+    /* layer pairs (d, d - 1) = (5, 4), (3, 2) */
+    for (unsigned d = 5; d >= 3; d -= 2) {
+        const unsigned len = 128u >> d;
+        for (unsigned g2 = 0; g2 < (1u << (d - 1)); g2++) {
+            const unsigned start = g2 * 4 * len;
+            const int64_t za = -(int64_t)zetas_mont[(2u << d) - 1 - 2 * g2];
+            const int64_t zb = -(int64_t)zetas_mont[(2u << d) - 2 - 2 * g2];
+            const int64_t zc = -(int64_t)zetas_mont[(1u << d) - 1 - g2];
             for (unsigned j = start; j < start + len; j++) {
-                int32_t t = w[j];
-                w[j] = t + w[j + len];
-                w[j + len] = mont_mul(z, t - w[j + len]);
+                int32_t x0 = w[j], x1 = w[j + len], x2 = w[j + 2 * len], x3 = w[j + 3 * len];
+                GS_BUTTERFLY(x0, x1, za);
+                GS_BUTTERFLY(x2, x3, zb);
+                GS_BUTTERFLY(x0, x2, zc);
+                GS_BUTTERFLY(x1, x3, zc);
+                w[j] = x0, w[j + len] = x1, w[j + 2 * len] = x2, w[j + 3 * len] = x3;
             }
         }
     }
-    for (unsigned j = 0; j < PQCE_MLDSA_N / 2; j++) {
-        int32_t t = w[j];
-        w[j] = mont_mul(INVNTT_F, t + w[j + PQCE_MLDSA_N / 2]);
-        w[j + PQCE_MLDSA_N / 2] = mont_mul(INVNTT_F_ZETA1, t - w[j + PQCE_MLDSA_N / 2]);
+    /* layers d = 1 (len = 64, twiddles -zetas[3], -zetas[2]) and d = 0
+     * (len = 128, -zetas[1], with f folded in) */
+    const int64_t za = -(int64_t)zetas_mont[3], zb = -(int64_t)zetas_mont[2];
+    for (unsigned j = 0; j < 64; j++) {
+        int32_t x0 = w[j], x1 = w[j + 64], x2 = w[j + 128], x3 = w[j + 192], t;
+        GS_BUTTERFLY(x0, x1, za);
+        GS_BUTTERFLY(x2, x3, zb);
+        t = x0;
+        x0 = mont_mul(INVNTT_F, t + x2);
+        x2 = mont_mul(INVNTT_F_ZETA1, t - x2);
+        t = x1;
+        x1 = mont_mul(INVNTT_F, t + x3);
+        x3 = mont_mul(INVNTT_F_ZETA1, t - x3);
+        w[j] = x0, w[j + 64] = x1, w[j + 128] = x2, w[j + 192] = x3;
     }
 }
 
@@ -211,6 +235,32 @@ void pqce_mldsa_poly_mul_challenge(pqce_mldsa_poly *r, const pqce_mldsa_challeng
     }
     for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
         r->c[i] = acc[i] - acc[i + PQCE_MLDSA_N];
+    }
+    pqce_memzero(acc, sizeof acc);
+}
+
+void pqce_mldsa_poly_mul_challenge16(pqce_mldsa_poly *r, const pqce_mldsa_challenge *c,
+                                     const pqce_mldsa_poly16 *s)
+{
+    int16_t acc[2 * PQCE_MLDSA_N];
+    const int16_t *in = s->c;
+    for (unsigned i = 0; i < 2 * PQCE_MLDSA_N; i++) {
+        acc[i] = 0;
+    }
+    for (unsigned t = 0; t < c->n; t++) {
+        int16_t *dst = acc + c->pos[t];
+        if (c->neg[t]) {
+            for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
+                dst[i] = (int16_t)(dst[i] - in[i]);
+            }
+        } else {
+            for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
+                dst[i] = (int16_t)(dst[i] + in[i]);
+            }
+        }
+    }
+    for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
+        r->c[i] = (int32_t)acc[i] - (int32_t)acc[i + PQCE_MLDSA_N];
     }
     pqce_memzero(acc, sizeof acc);
 }

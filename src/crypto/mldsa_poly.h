@@ -220,6 +220,16 @@ void pqce_mldsa_challenge_from_poly(pqce_mldsa_challenge *ch, const pqce_mldsa_p
 void pqce_mldsa_poly_mul_challenge(pqce_mldsa_poly *r, const pqce_mldsa_challenge *c,
                                    const pqce_mldsa_poly *s);
 
+/* A polynomial with small coefficients (|c| < 2^15 / 64), for s1 and s2. */
+typedef struct pqce_mldsa_poly16 {
+    int16_t c[PQCE_MLDSA_N];
+} pqce_mldsa_poly16;
+
+/* The same product for |s_i| <= 511 (s1, s2 of any encoding have
+ * |s_i| <= 11), in 16-bit lanes: |r_i| <= 64 * 511 < 2^15. */
+void pqce_mldsa_poly_mul_challenge16(pqce_mldsa_poly *r, const pqce_mldsa_challenge *c,
+                                     const pqce_mldsa_poly16 *s);
+
 /* Every coefficient from |c| < q to [0, q). */
 void pqce_mldsa_poly_caddq(pqce_mldsa_poly *a);
 

@@ -9,6 +9,8 @@
  */
 #include "crypto/mldsa_sample.h"
 
+#include <string.h>
+
 #include "core/ct.h"
 #include "crypto/keccak.h"
 #include "crypto/mldsa_encode.h"
@@ -22,38 +24,51 @@
  */
 #define EXPAND_A_BLOCKS 5
 
+/* A little-endian 32-bit word: one load on a little-endian machine. */
+static inline uint32_t load32_le(const uint8_t *p)
+{
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint32_t v;
+    memcpy(&v, p, sizeof v);
+    return v;
+#else
+    return (uint32_t)p[0] | (uint32_t)p[1] << 8 | (uint32_t)p[2] << 16 | (uint32_t)p[3] << 24;
+#endif
+}
+
 static void rej_ntt_poly(pqce_mldsa_poly *a, const uint8_t rho[PQCE_MLDSA_SEEDBYTES], uint8_t s,
                          uint8_t r)
 {
     uint8_t seed[PQCE_MLDSA_SEEDBYTES + 2];
-    uint8_t buf[EXPAND_A_BLOCKS * PQCE_SHAKE128_RATE];
+    /* One spare byte: a candidate is read as a 4-byte little-endian word. */
+    uint8_t buf[EXPAND_A_BLOCKS * PQCE_SHAKE128_RATE + 1];
     pqce_keccak g;
-    size_t len = sizeof buf, pos = 0;
+    size_t len = EXPAND_A_BLOCKS * PQCE_SHAKE128_RATE, pos = 0;
     unsigned j = 0;
 
-    for (unsigned i = 0; i < PQCE_MLDSA_SEEDBYTES; i++) {
-        seed[i] = rho[i];
-    }
+    memcpy(seed, rho, PQCE_MLDSA_SEEDBYTES);
     seed[PQCE_MLDSA_SEEDBYTES] = s; /* rho' = rho || IntegerToBytes(s, 1) || IntegerToBytes(r, 1) */
     seed[PQCE_MLDSA_SEEDBYTES + 1] = r;
     pqce_keccak_init(&g, PQCE_SHAKE128_RATE);
     pqce_keccak_absorb(&g, seed, sizeof seed);
     pqce_keccak_finalize(&g, PQCE_KECCAK_SUFFIX_SHAKE);
     pqce_keccak_squeezeblocks(&g, buf, EXPAND_A_BLOCKS);
+    buf[len] = 0;
     while (j < PQCE_MLDSA_N) {
         if (pos == len) {
             pqce_keccak_squeezeblocks(&g, buf, 1);
             len = PQCE_SHAKE128_RATE;
+            buf[len] = 0;
             pos = 0;
         }
-        /* CoeffFromThreeBytes [FIPS204, Algorithm 14]: the top bit of the
-         * third byte is dropped; values >= q are rejected. rho is public. */
-        int32_t t =
-            (int32_t)buf[pos] | (int32_t)buf[pos + 1] << 8 | (int32_t)(buf[pos + 2] & 0x7F) << 16;
+        /* CoeffFromThreeBytes [FIPS204, Algorithm 14]: 3 bytes little-endian
+         * with the top bit of the third dropped; values >= q are rejected.
+         * rho is public: the candidate is written unconditionally and kept
+         * by advancing j. */
+        uint32_t t = load32_le(buf + pos) & 0x7FFFFFu;
         pos += 3;
-        if (t < PQCE_MLDSA_Q) {
-            a->c[j++] = t;
-        }
+        a->c[j] = (int32_t)t;
+        j += t < PQCE_MLDSA_Q;
     }
 }
 
