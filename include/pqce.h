@@ -335,17 +335,34 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_dk(const uint8_t dk[PQCE_MLKEM1
  * with the sizes PQCE_MLDSAN_PK_BYTES, PQCE_MLDSAN_SK_BYTES and
  * PQCE_MLDSAN_SIG_BYTES in its prototype.
  *
- * Common rules:
- *  - msg may be NULL when msg_len is 0; ctx (the application's context
- *    string, [FIPS204, 5.2]) may be NULL when ctx_len is 0, and ctx_len is
- *    at most PQCE_MLDSA_CTX_MAX_BYTES (255). Signer and verifier must use
+ * Parameters (the same name means the same thing in every function):
+ *  - pk, sk: public and private key of the set's size (outputs of key
+ *    generation, inputs elsewhere). seed: the 32-byte xi.
+ *  - sig: output, PQCE_MLDSAN_SIG_BYTES bytes; for verification an input
+ *    of sig_len bytes (a wrong length is an invalid signature).
+ *  - msg, msg_len: the message, any length. mprime, mprime_len: the
+ *    message M' of the internal interface, any length.
+ *  - ctx, ctx_len: the application's context string [FIPS204, 5.2], 0 to
+ *    PQCE_MLDSA_CTX_MAX_BYTES (255) bytes. Signer and verifier must use
  *    the same ctx.
+ *  - rng: the randomness source of hedged signing and key generation;
+ *    NULL selects the OS CSPRNG (see pqce_rng).
+ *  - rnd: the 32 bytes of signing randomness of [FIPS204, Algorithm 2,
+ *    line 5]; 32 zero bytes select deterministic signing.
+ *  - mu: the 64-byte message representative; tr: the 64-byte H(pk).
+ *  - hash: the pre-hash function of HashML-DSA (pqce_mldsa_hash below).
+ *  - h: a pqce_sha3_ctx owned by the caller (not shared between threads).
+ *
+ * Common rules:
+ *  - msg, mprime and ctx may be NULL when their length is 0.
  *  - Every function returns PQCE_ERR_INVALID_ARG for a NULL pointer (other
  *    than an empty msg or ctx), a ctx_len above 255, an unknown hash, or
  *    an rng with an unknown version or no fill function.
- *  - Signing returns PQCE_ERR_NOMEM when its work area (102.5 KiB, on the
- *    heap so that the stack stays small: docs/MLDSA.md gives the measured
- *    peak) cannot be allocated. The area is wiped before it is freed.
+ *  - Signing keeps its 102.5 KiB work area on the heap, so that it needs
+ *    only about 6 KiB of stack (key generation about 20 KiB and
+ *    verification about 24 KiB, all measured: docs/MLDSA.md), and returns
+ *    PQCE_ERR_NOMEM when the area cannot be allocated. The area is wiped
+ *    before it is freed.
  *  - Signing returns PQCE_ERR_INVALID_KEY if no signature is found before
  *    the mask counter kappa of [FIPS204, Algorithm 34] would exceed 16
  *    bits. For a key made by key generation this has probability far
@@ -380,8 +397,8 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_dk(const uint8_t dk[PQCE_MLKEM1
  *   PQCE_ERR_VERIFY if it is not: sig_len is not PQCE_MLDSAN_SIG_BYTES,
  *   the hint is malformed (HintBitUnpack fails, [FIPS204, Algorithm 21]),
  *   ||z|| >= gamma1 - beta, or the commitment hash c~ differs. Any result
- *   other than 0 means "not valid". Also PQCE_ERR_INVALID_ARG. Reads at
- *   most sig_len bytes of sig and never depends on bytes past it.
+ *   other than 0 means "not valid". Also PQCE_ERR_INVALID_ARG. Never
+ *   reads past sig + sig_len (nor past any other input).
  *
  * HashML-DSA [FIPS204, 5.4] (pre-hash); hash is a pqce_mldsa_hash
  * pqce_mldsaN_hash_sign: HashML-DSA.Sign [FIPS204, Algorithm 4]: signs
