@@ -10,6 +10,12 @@
  *    used, instead of the whole matrix up front: each entry is used once
  *    there, and the stack stays small. Signing uses each entry once per
  *    iteration, so it expands A-hat once into a heap work area.
+ *  - The products of the challenge c with s1, s2, t0 (signing, lines 17
+ *    to 19 and 25) and with t1 (verification, line 9) are computed
+ *    exactly over the integers as sparse products (c has tau coefficients
+ *    +-1; pqce_mldsa_poly_mul_challenge), not through the NTT; the values
+ *    are far below q/2, so they equal the centered results of the
+ *    pseudocode, and s1, s2, t0 need no NTT (lines 2 to 4).
  *  - Signing checks the rejection conditions of [FIPS204, Algorithm 7,
  *    lines 23 and 28] as soon as their inputs exist, so that a candidate
  *    rejected for ||z|| skips the products with s2 and t0.
