@@ -3,7 +3,7 @@
  *
  *   pqce-bench [--quick] [--markdown] [group...]
  *
- * Groups: sha3, aes-gcm, mlkem, container (the default set) and
+ * Groups: sha3, aes-gcm, mlkem, mldsa, container (the default set) and
  * container-rss (4 GiB file to file; only when named). Each throughput row
  * is compared with `openssl speed` run side by side in the same run.
  */
@@ -128,6 +128,7 @@ static const struct {
     {"mlkem", bench_mlkem, 1},
     {"container", bench_container, 1},
     {"container-rss", bench_container_rss, 0},
+    {"mldsa", bench_mldsa, 1},
 };
 
 int main(int argc, char **argv)
@@ -141,7 +142,7 @@ int main(int argc, char **argv)
             o.markdown = 1;
         } else if (argv[i][0] == '-') {
             fprintf(stderr, "usage: pqce-bench [--quick] [--markdown] "
-                            "[sha3|aes-gcm|mlkem|container|container-rss...]\n");
+                            "[sha3|aes-gcm|mlkem|mldsa|container|container-rss...]\n");
             return 2;
         } else {
             selected = 1;

@@ -48,5 +48,6 @@ void bench_aes_gcm(const bench_opts *o);
 void bench_mlkem(const bench_opts *o);
 void bench_container(const bench_opts *o);
 void bench_container_rss(const bench_opts *o);
+void bench_mldsa(const bench_opts *o);
 
 #endif /* PQCE_BENCH_H */

@@ -321,9 +321,374 @@ PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_ek(const uint8_t ek[PQCE_MLKEM1
 PQCE_API PQCE_NODISCARD int pqce_mlkem1024_check_dk(const uint8_t dk[PQCE_MLKEM1024_DK_BYTES]);
 
 /* ------------------------------------------------------------------------
- * ML-DSA [FIPS204]
+ * ML-DSA [FIPS204]: ML-DSA-44, ML-DSA-65 (the default attestation key) and
+ * ML-DSA-87.
+ *
+ * Keys and signatures are the byte encodings of FIPS 204: pk =
+ * pkEncode(rho, t1), sk = skEncode(rho, K, tr, s1, s2, t0) (the expanded
+ * private key; bytes 64 to 127 hold tr) and sig = sigEncode(c~, z, h). The
+ * 32-byte seed xi regenerates both keys with *_keypair_derand, which is how
+ * pqc-enclave stores attestation keys.
+ *
+ * In what follows N is 44, 65 or 87 and every function exists for each,
+ * with the sizes PQCE_MLDSAN_PK_BYTES, PQCE_MLDSAN_SK_BYTES and
+ * PQCE_MLDSAN_SIG_BYTES in its prototype.
+ *
+ * Parameters (the same name means the same thing in every function):
+ *  - pk, sk: public and private key of the set's size (outputs of key
+ *    generation, inputs elsewhere). seed: the 32-byte xi.
+ *  - sig: output, PQCE_MLDSAN_SIG_BYTES bytes; for verification an input
+ *    of sig_len bytes (a wrong length is an invalid signature).
+ *  - msg, msg_len: the message, any length. mprime, mprime_len: the
+ *    message M' of the internal interface, any length.
+ *  - ctx, ctx_len: the application's context string [FIPS204, 5.2], 0 to
+ *    PQCE_MLDSA_CTX_MAX_BYTES (255) bytes. Signer and verifier must use
+ *    the same ctx.
+ *  - rng: the randomness source of hedged signing and key generation;
+ *    NULL selects the OS CSPRNG (see pqce_rng).
+ *  - rnd: the 32 bytes of signing randomness of [FIPS204, Algorithm 2,
+ *    line 5]; 32 zero bytes select deterministic signing.
+ *  - mu: the 64-byte message representative; tr: the 64-byte H(pk).
+ *  - hash: the pre-hash function of HashML-DSA (pqce_mldsa_hash below).
+ *  - h: a pqce_sha3_ctx owned by the caller (not shared between threads).
+ *
+ * Common rules:
+ *  - msg, mprime and ctx may be NULL when their length is 0.
+ *  - Every function returns PQCE_ERR_INVALID_ARG for a NULL pointer (other
+ *    than an empty msg or ctx), a ctx_len above 255, an unknown hash, or
+ *    an rng with an unknown version or no fill function.
+ *  - Signing keeps its 102.5 KiB work area on the heap, so that it needs
+ *    only about 6 KiB of stack (key generation about 20 KiB and
+ *    verification about 24 KiB, all measured: docs/MLDSA.md), and returns
+ *    PQCE_ERR_NOMEM when the area cannot be allocated. The area is wiped
+ *    before it is freed.
+ *  - Signing returns PQCE_ERR_INVALID_KEY if no signature is found before
+ *    the mask counter kappa of [FIPS204, Algorithm 34] would exceed 16
+ *    bits. For a key made by key generation this has probability far
+ *    below 2^-1000; it can happen only for a corrupted sk.
+ *  - On error, every output is zeroized. Outputs must not overlap inputs.
+ *  - Every function is thread-safe. Key generation and signing run in
+ *    time independent of the seed, the private key and rnd (checked under
+ *    valgrind), except for what the standard makes public: the number of
+ *    rejected signing attempts and their commitment hashes, and the
+ *    pattern of rejected samples in ExpandS. Every secret intermediate is
+ *    wiped on every path.
+ *
+ * Key generation
+ * pqce_mldsaN_keypair: ML-DSA.KeyGen [FIPS204, Algorithm 1], xi from the OS
+ *   CSPRNG. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_RANDOM.
+ * pqce_mldsaN_keypair_rng: the same with xi drawn from rng (NULL: the OS
+ *   CSPRNG). Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_RANDOM.
+ * pqce_mldsaN_keypair_derand: ML-DSA.KeyGen_internal [FIPS204, Algorithm 6]
+ *   from seed = xi. Errors: PQCE_ERR_INVALID_ARG.
+ *
+ * Pure ML-DSA (the default)
+ * pqce_mldsaN_sign: ML-DSA.Sign [FIPS204, Algorithm 2]: signs
+ *   M' = 0x00 || ctx_len || ctx || msg with the hedged variant, rnd = 32
+ *   fresh bytes from the OS CSPRNG. Errors: PQCE_ERR_INVALID_ARG,
+ *   PQCE_ERR_RANDOM, PQCE_ERR_NOMEM, PQCE_ERR_INVALID_KEY.
+ * pqce_mldsaN_sign_rng: the same with rnd drawn from rng (NULL: OS).
+ * pqce_mldsaN_sign_derand: the same with the caller's rnd; rnd = 32 zero
+ *   bytes is the deterministic variant [FIPS204, 3.4]. Errors as sign
+ *   without PQCE_ERR_RANDOM.
+ * pqce_mldsaN_verify: ML-DSA.Verify [FIPS204, Algorithm 3]. Returns 0 if
+ *   sig is a valid signature of msg with context ctx under pk, and
+ *   PQCE_ERR_VERIFY if it is not: sig_len is not PQCE_MLDSAN_SIG_BYTES,
+ *   the hint is malformed (HintBitUnpack fails, [FIPS204, Algorithm 21]),
+ *   ||z|| >= gamma1 - beta, or the commitment hash c~ differs. Any result
+ *   other than 0 means "not valid". Also PQCE_ERR_INVALID_ARG. Never
+ *   reads past sig + sig_len (nor past any other input).
+ *
+ * HashML-DSA [FIPS204, 5.4] (pre-hash); hash is a pqce_mldsa_hash
+ * pqce_mldsaN_hash_sign: HashML-DSA.Sign [FIPS204, Algorithm 4]: signs
+ *   M' = 0x01 || ctx_len || ctx || OID(hash) || PH(msg), hedged (OS
+ *   CSPRNG). Errors as sign, and PQCE_ERR_CRYPTO if OpenSSL fails to
+ *   compute a SHA-2 pre-hash.
+ * pqce_mldsaN_hash_sign_rng / _hash_sign_derand: the same with rnd from
+ *   rng (NULL: OS) or from the caller (zero bytes: deterministic).
+ * pqce_mldsaN_hash_verify: HashML-DSA.Verify [FIPS204, Algorithm 5].
+ *   Results as verify, and PQCE_ERR_CRYPTO.
+ *
+ * Internal interface [FIPS204, 6]: the caller builds M' itself. For
+ * testing and for protocols that define their own message encoding; the
+ * pure and pre-hash functions above are the safe choice otherwise.
+ * pqce_mldsaN_sign_internal: ML-DSA.Sign_internal [FIPS204, Algorithm 7]
+ *   on M' = mprime with the caller's rnd. Errors: PQCE_ERR_INVALID_ARG,
+ *   PQCE_ERR_NOMEM, PQCE_ERR_INVALID_KEY.
+ * pqce_mldsaN_verify_internal: ML-DSA.Verify_internal [FIPS204,
+ *   Algorithm 8] on M'. Results as verify.
+ *
+ * External mu: mu = H(tr || M', 64) [FIPS204, Algorithm 7, line 6] is
+ * computed apart from the private key, e.g. streamed over a message too
+ * large to hold in memory, or on another machine. For pure ML-DSA:
+ *     pqce_mldsaN_public_key_hash(tr, pk);     (or bytes 64..127 of sk)
+ *     pqce_mldsa_mu_init(&h, tr, ctx, ctx_len);
+ *     pqce_sha3_absorb(&h, chunk, chunk_len);  (any number of times)
+ *     pqce_mldsa_mu_final(&h, mu);
+ * gives the mu that sign/verify compute for the whole message.
+ * pqce_mldsaN_public_key_hash: tr = H(pk, 64) [FIPS204, Algorithm 6,
+ *   line 7]. Errors: PQCE_ERR_INVALID_ARG.
+ * pqce_mldsa_mu_init: starts the SHAKE256 context h with
+ *   tr || 0x00 || ctx_len || ctx. Errors: PQCE_ERR_INVALID_ARG (h is wiped).
+ * pqce_mldsa_mu_final: squeezes the 64-byte mu from h and wipes h.
+ *   Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_STATE (h is not a SHAKE
+ *   context); mu is zeroized on error.
+ * pqce_mldsaN_sign_mu / _sign_mu_rng / _sign_mu_derand: Sign_internal
+ *   [FIPS204, Algorithm 7] from line 7 on, with the given mu; rnd as for
+ *   sign / sign_rng / sign_derand. Errors as those.
+ * pqce_mldsaN_verify_mu: Verify_internal [FIPS204, Algorithm 8] with the
+ *   given mu in place of line 7. Results as verify.
  * ------------------------------------------------------------------------ */
-/* (section filled by the ML-DSA work) */
+
+#define PQCE_MLDSA_SEED_BYTES    32  /* xi */
+#define PQCE_MLDSA_RND_BYTES     32  /* rnd of the signing randomness */
+#define PQCE_MLDSA_MU_BYTES      64  /* mu, the message representative */
+#define PQCE_MLDSA_TR_BYTES      64  /* tr = H(pk, 64) */
+#define PQCE_MLDSA_CTX_MAX_BYTES 255 /* longest context string */
+
+#define PQCE_MLDSA44_PK_BYTES  1312
+#define PQCE_MLDSA44_SK_BYTES  2560
+#define PQCE_MLDSA44_SIG_BYTES 2420
+#define PQCE_MLDSA65_PK_BYTES  1952
+#define PQCE_MLDSA65_SK_BYTES  4032
+#define PQCE_MLDSA65_SIG_BYTES 3309
+#define PQCE_MLDSA87_PK_BYTES  2592
+#define PQCE_MLDSA87_SK_BYTES  4896
+#define PQCE_MLDSA87_SIG_BYTES 4627
+
+/* Pre-hash functions of HashML-DSA [FIPS204, 5.4]. Each value is the last
+ * arc of the function's OID 2.16.840.1.101.3.4.2.x, which M' carries.
+ * SHAKE128 gives 256 bits and SHAKE256 512 bits. The SHA-2 functions are
+ * computed by OpenSSL, the SHA-3 ones by pqc-enclave's own Keccak. */
+typedef enum pqce_mldsa_hash {
+    PQCE_MLDSA_HASH_SHA2_256 = 1,
+    PQCE_MLDSA_HASH_SHA2_384 = 2,
+    PQCE_MLDSA_HASH_SHA2_512 = 3,
+    PQCE_MLDSA_HASH_SHA2_224 = 4,
+    PQCE_MLDSA_HASH_SHA2_512_224 = 5,
+    PQCE_MLDSA_HASH_SHA2_512_256 = 6,
+    PQCE_MLDSA_HASH_SHA3_224 = 7,
+    PQCE_MLDSA_HASH_SHA3_256 = 8,
+    PQCE_MLDSA_HASH_SHA3_384 = 9,
+    PQCE_MLDSA_HASH_SHA3_512 = 10,
+    PQCE_MLDSA_HASH_SHAKE128 = 11,
+    PQCE_MLDSA_HASH_SHAKE256 = 12
+} pqce_mldsa_hash;
+
+PQCE_API PQCE_NODISCARD int pqce_mldsa_mu_init(pqce_sha3_ctx *h,
+                                               const uint8_t tr[PQCE_MLDSA_TR_BYTES],
+                                               const uint8_t *ctx, size_t ctx_len);
+PQCE_API PQCE_NODISCARD int pqce_mldsa_mu_final(pqce_sha3_ctx *h, uint8_t mu[PQCE_MLDSA_MU_BYTES]);
+
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_keypair(uint8_t pk[PQCE_MLDSA44_PK_BYTES],
+                                                 uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_keypair_rng(const pqce_rng *rng,
+                                                     uint8_t pk[PQCE_MLDSA44_PK_BYTES],
+                                                     uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_keypair_derand(uint8_t pk[PQCE_MLDSA44_PK_BYTES],
+                                                        uint8_t sk[PQCE_MLDSA44_SK_BYTES],
+                                                        const uint8_t seed[PQCE_MLDSA_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                              const uint8_t *msg, size_t msg_len,
+                                              const uint8_t *ctx, size_t ctx_len,
+                                              const uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign_rng(const pqce_rng *rng,
+                                                  uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                  const uint8_t *msg, size_t msg_len,
+                                                  const uint8_t *ctx, size_t ctx_len,
+                                                  const uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign_derand(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                     const uint8_t *msg, size_t msg_len,
+                                                     const uint8_t *ctx, size_t ctx_len,
+                                                     const uint8_t sk[PQCE_MLDSA44_SK_BYTES],
+                                                     const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_verify(const uint8_t *sig, size_t sig_len,
+                                                const uint8_t *msg, size_t msg_len,
+                                                const uint8_t *ctx, size_t ctx_len,
+                                                const uint8_t pk[PQCE_MLDSA44_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_hash_sign(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                   const uint8_t *msg, size_t msg_len,
+                                                   const uint8_t *ctx, size_t ctx_len,
+                                                   pqce_mldsa_hash hash,
+                                                   const uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int
+pqce_mldsa44_hash_sign_rng(const pqce_rng *rng, uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                           const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
+                           pqce_mldsa_hash hash, const uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_hash_sign_derand(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                          const uint8_t *msg, size_t msg_len,
+                                                          const uint8_t *ctx, size_t ctx_len,
+                                                          pqce_mldsa_hash hash,
+                                                          const uint8_t sk[PQCE_MLDSA44_SK_BYTES],
+                                                          const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_hash_verify(const uint8_t *sig, size_t sig_len,
+                                                     const uint8_t *msg, size_t msg_len,
+                                                     const uint8_t *ctx, size_t ctx_len,
+                                                     pqce_mldsa_hash hash,
+                                                     const uint8_t pk[PQCE_MLDSA44_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign_internal(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                       const uint8_t *mprime, size_t mprime_len,
+                                                       const uint8_t sk[PQCE_MLDSA44_SK_BYTES],
+                                                       const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_verify_internal(const uint8_t *sig, size_t sig_len,
+                                                         const uint8_t *mprime, size_t mprime_len,
+                                                         const uint8_t pk[PQCE_MLDSA44_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_public_key_hash(uint8_t tr[PQCE_MLDSA_TR_BYTES],
+                                                         const uint8_t pk[PQCE_MLDSA44_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign_mu(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                 const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                 const uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign_mu_rng(const pqce_rng *rng,
+                                                     uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                     const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                     const uint8_t sk[PQCE_MLDSA44_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_sign_mu_derand(uint8_t sig[PQCE_MLDSA44_SIG_BYTES],
+                                                        const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                        const uint8_t sk[PQCE_MLDSA44_SK_BYTES],
+                                                        const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa44_verify_mu(const uint8_t *sig, size_t sig_len,
+                                                   const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                   const uint8_t pk[PQCE_MLDSA44_PK_BYTES]);
+
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_keypair(uint8_t pk[PQCE_MLDSA65_PK_BYTES],
+                                                 uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_keypair_rng(const pqce_rng *rng,
+                                                     uint8_t pk[PQCE_MLDSA65_PK_BYTES],
+                                                     uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_keypair_derand(uint8_t pk[PQCE_MLDSA65_PK_BYTES],
+                                                        uint8_t sk[PQCE_MLDSA65_SK_BYTES],
+                                                        const uint8_t seed[PQCE_MLDSA_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                              const uint8_t *msg, size_t msg_len,
+                                              const uint8_t *ctx, size_t ctx_len,
+                                              const uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign_rng(const pqce_rng *rng,
+                                                  uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                  const uint8_t *msg, size_t msg_len,
+                                                  const uint8_t *ctx, size_t ctx_len,
+                                                  const uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign_derand(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                     const uint8_t *msg, size_t msg_len,
+                                                     const uint8_t *ctx, size_t ctx_len,
+                                                     const uint8_t sk[PQCE_MLDSA65_SK_BYTES],
+                                                     const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_verify(const uint8_t *sig, size_t sig_len,
+                                                const uint8_t *msg, size_t msg_len,
+                                                const uint8_t *ctx, size_t ctx_len,
+                                                const uint8_t pk[PQCE_MLDSA65_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_hash_sign(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                   const uint8_t *msg, size_t msg_len,
+                                                   const uint8_t *ctx, size_t ctx_len,
+                                                   pqce_mldsa_hash hash,
+                                                   const uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int
+pqce_mldsa65_hash_sign_rng(const pqce_rng *rng, uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                           const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
+                           pqce_mldsa_hash hash, const uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_hash_sign_derand(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                          const uint8_t *msg, size_t msg_len,
+                                                          const uint8_t *ctx, size_t ctx_len,
+                                                          pqce_mldsa_hash hash,
+                                                          const uint8_t sk[PQCE_MLDSA65_SK_BYTES],
+                                                          const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_hash_verify(const uint8_t *sig, size_t sig_len,
+                                                     const uint8_t *msg, size_t msg_len,
+                                                     const uint8_t *ctx, size_t ctx_len,
+                                                     pqce_mldsa_hash hash,
+                                                     const uint8_t pk[PQCE_MLDSA65_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign_internal(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                       const uint8_t *mprime, size_t mprime_len,
+                                                       const uint8_t sk[PQCE_MLDSA65_SK_BYTES],
+                                                       const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_verify_internal(const uint8_t *sig, size_t sig_len,
+                                                         const uint8_t *mprime, size_t mprime_len,
+                                                         const uint8_t pk[PQCE_MLDSA65_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_public_key_hash(uint8_t tr[PQCE_MLDSA_TR_BYTES],
+                                                         const uint8_t pk[PQCE_MLDSA65_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign_mu(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                 const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                 const uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign_mu_rng(const pqce_rng *rng,
+                                                     uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                     const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                     const uint8_t sk[PQCE_MLDSA65_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_sign_mu_derand(uint8_t sig[PQCE_MLDSA65_SIG_BYTES],
+                                                        const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                        const uint8_t sk[PQCE_MLDSA65_SK_BYTES],
+                                                        const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa65_verify_mu(const uint8_t *sig, size_t sig_len,
+                                                   const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                   const uint8_t pk[PQCE_MLDSA65_PK_BYTES]);
+
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_keypair(uint8_t pk[PQCE_MLDSA87_PK_BYTES],
+                                                 uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_keypair_rng(const pqce_rng *rng,
+                                                     uint8_t pk[PQCE_MLDSA87_PK_BYTES],
+                                                     uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_keypair_derand(uint8_t pk[PQCE_MLDSA87_PK_BYTES],
+                                                        uint8_t sk[PQCE_MLDSA87_SK_BYTES],
+                                                        const uint8_t seed[PQCE_MLDSA_SEED_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                              const uint8_t *msg, size_t msg_len,
+                                              const uint8_t *ctx, size_t ctx_len,
+                                              const uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign_rng(const pqce_rng *rng,
+                                                  uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                  const uint8_t *msg, size_t msg_len,
+                                                  const uint8_t *ctx, size_t ctx_len,
+                                                  const uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign_derand(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                     const uint8_t *msg, size_t msg_len,
+                                                     const uint8_t *ctx, size_t ctx_len,
+                                                     const uint8_t sk[PQCE_MLDSA87_SK_BYTES],
+                                                     const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_verify(const uint8_t *sig, size_t sig_len,
+                                                const uint8_t *msg, size_t msg_len,
+                                                const uint8_t *ctx, size_t ctx_len,
+                                                const uint8_t pk[PQCE_MLDSA87_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_hash_sign(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                   const uint8_t *msg, size_t msg_len,
+                                                   const uint8_t *ctx, size_t ctx_len,
+                                                   pqce_mldsa_hash hash,
+                                                   const uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int
+pqce_mldsa87_hash_sign_rng(const pqce_rng *rng, uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                           const uint8_t *msg, size_t msg_len, const uint8_t *ctx, size_t ctx_len,
+                           pqce_mldsa_hash hash, const uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_hash_sign_derand(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                          const uint8_t *msg, size_t msg_len,
+                                                          const uint8_t *ctx, size_t ctx_len,
+                                                          pqce_mldsa_hash hash,
+                                                          const uint8_t sk[PQCE_MLDSA87_SK_BYTES],
+                                                          const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_hash_verify(const uint8_t *sig, size_t sig_len,
+                                                     const uint8_t *msg, size_t msg_len,
+                                                     const uint8_t *ctx, size_t ctx_len,
+                                                     pqce_mldsa_hash hash,
+                                                     const uint8_t pk[PQCE_MLDSA87_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign_internal(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                       const uint8_t *mprime, size_t mprime_len,
+                                                       const uint8_t sk[PQCE_MLDSA87_SK_BYTES],
+                                                       const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_verify_internal(const uint8_t *sig, size_t sig_len,
+                                                         const uint8_t *mprime, size_t mprime_len,
+                                                         const uint8_t pk[PQCE_MLDSA87_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_public_key_hash(uint8_t tr[PQCE_MLDSA_TR_BYTES],
+                                                         const uint8_t pk[PQCE_MLDSA87_PK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign_mu(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                 const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                 const uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign_mu_rng(const pqce_rng *rng,
+                                                     uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                     const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                     const uint8_t sk[PQCE_MLDSA87_SK_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_sign_mu_derand(uint8_t sig[PQCE_MLDSA87_SIG_BYTES],
+                                                        const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                        const uint8_t sk[PQCE_MLDSA87_SK_BYTES],
+                                                        const uint8_t rnd[PQCE_MLDSA_RND_BYTES]);
+PQCE_API PQCE_NODISCARD int pqce_mldsa87_verify_mu(const uint8_t *sig, size_t sig_len,
+                                                   const uint8_t mu[PQCE_MLDSA_MU_BYTES],
+                                                   const uint8_t pk[PQCE_MLDSA87_PK_BYTES]);
 
 /* ------------------------------------------------------------------------
  * Artifact kinds and metadata

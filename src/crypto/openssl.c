@@ -2,13 +2,15 @@
  * openssl.c - the one file of pqc-enclave that calls OpenSSL (libcrypto).
  *
  * It implements aes_gcm.h (AES-256-GCM [SP800-38D] through EVP; OpenSSL
- * picks its AES-NI/VAES and carry-less multiply code at run time) and
- * x25519.h (X25519 [RFC7748] for X-Wing). Every OpenSSL return value is
+ * picks its AES-NI/VAES and carry-less multiply code at run time),
+ * x25519.h (X25519 [RFC7748] for X-Wing) and sha2.h (SHA-2 [FIPS180-4],
+ * only for the HashML-DSA pre-hashes). Every OpenSSL return value is
  * checked and mapped to a pqce code, and the OpenSSL error queue is cleared
  * on every failure so that no error state leaks to the caller's thread. No
  * OpenSSL type crosses these headers.
  */
 #include "crypto/aes_gcm.h"
+#include "crypto/sha2.h"
 #include "crypto/x25519.h"
 
 #include <limits.h>
@@ -317,4 +319,55 @@ cleanup:
     EVP_PKEY_free(pub);
     EVP_PKEY_free(key);
     return ret;
+}
+
+/* ---- SHA-2 ------------------------------------------------------------------ */
+
+int pqce_sha2_digest(pqce_sha2_alg alg, uint8_t *out, size_t out_cap, size_t *out_len,
+                     const uint8_t *in, size_t in_len)
+{
+    const EVP_MD *md;
+    unsigned int len = 0;
+
+    if (out == NULL || out_len == NULL || (in == NULL && in_len > 0)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    switch (alg) {
+    case PQCE_SHA2_224:
+        md = EVP_sha224();
+        break;
+    case PQCE_SHA2_256:
+        md = EVP_sha256();
+        break;
+    case PQCE_SHA2_384:
+        md = EVP_sha384();
+        break;
+    case PQCE_SHA2_512:
+        md = EVP_sha512();
+        break;
+    case PQCE_SHA2_512_224:
+        md = EVP_sha512_224();
+        break;
+    case PQCE_SHA2_512_256:
+        md = EVP_sha512_256();
+        break;
+    default:
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (md == NULL) {
+        return crypto_fail();
+    }
+    if ((size_t)EVP_MD_get_size(md) > out_cap) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    /* EVP_Digest takes a size_t count; an empty message needs a valid
+     * pointer. */
+    static const uint8_t empty[1];
+    if (EVP_Digest(in_len > 0 ? in : empty, in_len, out, &len, md, NULL) != 1) {
+        ERR_clear_error();
+        pqce_memzero(out, out_cap);
+        return PQCE_ERR_CRYPTO;
+    }
+    *out_len = len;
+    return PQCE_OK;
 }
