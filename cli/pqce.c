@@ -26,7 +26,7 @@ static void usage(FILE *f)
 static void report(void *arg, const char *name, int result)
 {
     (void)arg;
-    printf("  %-44s %s\n", name, result == PQCE_OK ? "ok" : pqce_error_name(result));
+    printf("  %-48s %s\n", name, result == PQCE_OK ? "ok" : pqce_error_name(result));
 }
 
 static int cmd_selftest(void)

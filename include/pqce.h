@@ -967,7 +967,8 @@ PQCE_API PQCE_NODISCARD int pqce_reader_verify(pqce_reader *reader);
 /*
  * Runs the known-answer tests built into the library (SHA-3, SHAKE,
  * ML-KEM-512/768/1024 key generation, encapsulation, decapsulation and
- * implicit rejection, AES-256-GCM seal, open and tag rejection) and returns
+ * implicit rejection, ML-DSA-44/65/87 key generation, signing and
+ * verification, AES-256-GCM seal, open and tag rejection) and returns
  * 0 if all pass, PQCE_ERR_SELFTEST otherwise. If report is not NULL it is
  * called once per test with the test's name and its result (0 or an
  * error code). Thread-safe; takes a few milliseconds.

@@ -10,6 +10,7 @@
 #include <string.h>
 
 #include "crypto/aes_gcm.h"
+#include "crypto/mldsa_selftest.h"
 #include "crypto/mlkem_selftest.h"
 #include "pqce.h"
 
@@ -160,6 +161,23 @@ static int kat_mlkem1024(void)
     return pqce_mlkem_selftest(2);
 }
 
+/* ML-DSA: key generation, deterministic signing with a context,
+ * verification and rejection against ACVP data: mldsa_selftest.c. */
+static int kat_mldsa44(void)
+{
+    return pqce_mldsa_selftest(0);
+}
+
+static int kat_mldsa65(void)
+{
+    return pqce_mldsa_selftest(1);
+}
+
+static int kat_mldsa87(void)
+{
+    return pqce_mldsa_selftest(2);
+}
+
 static const struct {
     const char *name;
     kat_fn fn;
@@ -172,6 +190,9 @@ static const struct {
     {"ML-KEM-512 (FIPS 203, ACVP tr1 76)", kat_mlkem512},
     {"ML-KEM-768 (FIPS 203, ACVP tr1 96)", kat_mlkem768},
     {"ML-KEM-1024 (FIPS 203, ACVP tr1 118)", kat_mlkem1024},
+    {"ML-DSA-44 keygen/sign/verify (FIPS 204, ACVP)", kat_mldsa44},
+    {"ML-DSA-65 keygen/sign/verify (FIPS 204, ACVP)", kat_mldsa65},
+    {"ML-DSA-87 keygen/sign/verify (FIPS 204, ACVP)", kat_mldsa87},
 };
 
 int pqce_selftest(void (*report)(void *arg, const char *name, int result), void *arg)

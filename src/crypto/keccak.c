@@ -230,18 +230,28 @@ void pqce_keccak_f1600(uint64_t s[PQCE_KECCAK_LANES])
 /* Bytes map to lanes little-endian [FIPS202, B.1]. */
 static inline uint64_t load64_le(const uint8_t *p)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    uint64_t v;
+    memcpy(&v, p, 8); /* one unaligned load on little-endian hosts */
+    return v;
+#else
     uint64_t v = 0;
     for (unsigned i = 0; i < 8; i++) {
         v |= (uint64_t)p[i] << (8 * i);
     }
     return v;
+#endif
 }
 
 static inline void store64_le(uint8_t *p, uint64_t v)
 {
+#if defined(__BYTE_ORDER__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    memcpy(p, &v, 8);
+#else
     for (unsigned i = 0; i < 8; i++) {
         p[i] = (uint8_t)(v >> (8 * i));
     }
+#endif
 }
 
 static inline void xor_byte(uint64_t *s, uint32_t i, uint8_t b)

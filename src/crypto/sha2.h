@@ -3,9 +3,9 @@
  * pre-hashes [FIPS204, Algorithm 4] that are not SHA-3.
  *
  * Internal interface of the crypto layer, implemented in openssl.c (the
- * one file that calls OpenSSL); no OpenSSL type crosses this header. pqc-enclave's own hashing is SHA-3; SHA-2 exists only so
- * that a HashML-DSA signature made with a SHA-2 pre-hash can be produced
- * and checked.
+ * one file that calls OpenSSL); no OpenSSL type crosses this header. pqc-enclave's own hashing is
+ * SHA-3; SHA-2 exists only so that a HashML-DSA signature made with a SHA-2 pre-hash can be
+ * produced and checked.
  */
 #ifndef PQCE_CRYPTO_SHA2_H
 #define PQCE_CRYPTO_SHA2_H
