@@ -5,7 +5,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 cf=$(command -v clang-format-14 || command -v clang-format || true)
 [ -n "$cf" ] || { echo "clang-format is not installed (Debian: clang-format-14)" >&2; exit 1; }
-mapfile -t files < <(git ls-files '*.c' '*.h' '*.h.in')
+mapfile -t files < <(git ls-files --cached --others --exclude-standard '*.c' '*.h' '*.h.in')
 if [ "${1:-}" = "--check" ]; then
   bad=()
   for f in "${files[@]}"; do
