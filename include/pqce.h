@@ -961,6 +961,515 @@ PQCE_API PQCE_NODISCARD int pqce_reader_read_all(pqce_reader *reader, uint8_t *b
 PQCE_API PQCE_NODISCARD int pqce_reader_verify(pqce_reader *reader);
 
 /* ------------------------------------------------------------------------
+ * Devices, key-custody backends and stores
+ *
+ * A backend seals and unseals the vault's long-term secret (its identity
+ * and attestation seeds) with a key that should never leave hardware, and
+ * reports the device. A store keeps the encrypted bytes. Both are tables of
+ * functions (pqce_backend.h lets an application add its own). A backend or
+ * store may be shared by several vaults in one process only if it says so;
+ * the built-in ones are thread-safe.
+ * ------------------------------------------------------------------------ */
+
+typedef struct pqce_backend pqce_backend;
+typedef struct pqce_store pqce_store;
+
+#define PQCE_DEVICE_FIELD_BYTES 256 /* 255 bytes of UTF-8 and the NUL */
+
+/* Backend capabilities. */
+#define PQCE_CAP_HARDWARE_BOUND    0x1u /* the sealing key never leaves hardware */
+#define PQCE_CAP_USER_PRESENCE     0x2u /* can confirm a user's presence (biometric, PIN) */
+#define PQCE_CAP_MONOTONIC_COUNTER 0x4u /* has a counter for rollback detection */
+
+typedef struct pqce_device_info {
+    char device_id[PQCE_DEVICE_FIELD_BYTES];
+    char device_model[PQCE_DEVICE_FIELD_BYTES];
+    char enclave_vendor[PQCE_DEVICE_FIELD_BYTES];
+    char backend[64];      /* "memory", "file", "ios-secure-enclave", ... */
+    unsigned capabilities; /* PQCE_CAP_* */
+} pqce_device_info;
+
+/*
+ * The memory backend (the seed SDK's InMemoryEnclaveBackend): seals with a
+ * random key held in this process's memory, so a vault on it can be
+ * reopened only by the same process. For tests and demos. It offers user
+ * presence (approved unless pqce_backend_memory_set_presence said
+ * otherwise) and a monotonic counter in memory. device_id NULL means
+ * "test-device-0", device_model NULL "in-memory"; vendor "in-memory".
+ * Errors: PQCE_ERR_INVALID_ARG (a field too long), PQCE_ERR_NOMEM,
+ * PQCE_ERR_RANDOM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_backend_memory_new(pqce_backend **backend, const char *device_id,
+                                                    const char *device_model);
+
+/* Memory backend only: whether the next user-presence requests succeed
+ * (approve = 1) or are refused (0). Errors: PQCE_ERR_INVALID_ARG (not a
+ * memory backend). */
+PQCE_API PQCE_NODISCARD int pqce_backend_memory_set_presence(pqce_backend *backend, int approve);
+
+#define PQCE_FILE_BACKEND_OPTIONS_VERSION 1u
+
+/*
+ * Options of the file backend, for a Linux machine without a secure
+ * element: the secret is sealed under a key-encryption key derived from a
+ * passphrase with scrypt (memory-hard; OpenSSL's implementation), or from
+ * a key file (at least 32 bytes, read at each seal/unseal). Exactly one of
+ * passphrase and key_file. The backend copies what it needs.
+ */
+typedef struct pqce_file_backend_options {
+    uint32_t version;          /* PQCE_FILE_BACKEND_OPTIONS_VERSION */
+    const char *device_id;     /* NULL: the machine's /etc/machine-id */
+    const char *device_model;  /* NULL: "linux" */
+    const uint8_t *passphrase; /* or NULL */
+    size_t passphrase_len;
+    const char *key_file;   /* or NULL */
+    uint32_t scrypt_log2_n; /* 0: 17 (N = 131072, r = 8, p = 1: 128 MiB) */
+} pqce_file_backend_options;
+
+/* Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_NOMEM, PQCE_ERR_IO (key file).
+ * A wrong passphrase shows at unlock as PQCE_ERR_LOCKED. */
+PQCE_API PQCE_NODISCARD int pqce_backend_file_new(pqce_backend **backend,
+                                                  const pqce_file_backend_options *opts);
+
+/*
+ * The platform bridges of the seed SDK: Apple Secure Enclave (iOS),
+ * Android StrongBox and Qualcomm QSEE. They exist in the API; on a platform
+ * where the bridge is not built (this Linux build), creating one succeeds
+ * and every seal/unseal returns PQCE_ERR_BACKEND with a detail naming the
+ * platform and what it needs. Never a silent success.
+ */
+PQCE_API PQCE_NODISCARD int pqce_backend_ios_new(pqce_backend **backend, const char *device_id,
+                                                 const char *device_model);
+PQCE_API PQCE_NODISCARD int pqce_backend_android_new(pqce_backend **backend, const char *device_id,
+                                                     const char *device_model);
+PQCE_API PQCE_NODISCARD int pqce_backend_qsee_new(pqce_backend **backend, const char *device_id,
+                                                  const char *device_model);
+
+/* The backend's device information. Errors: PQCE_ERR_INVALID_ARG,
+ * PQCE_ERR_BACKEND. */
+PQCE_API PQCE_NODISCARD int pqce_backend_device_info(pqce_backend *backend, pqce_device_info *info);
+
+/* Releases a backend (wiping what it holds); accepts NULL. */
+PQCE_API void pqce_backend_free(pqce_backend *backend);
+
+/*
+ * A store in a directory (created if missing, mode 0700): one file per
+ * object, written to a temporary file, fsynced, renamed into place, and the
+ * directory fsynced. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_IO, PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_store_dir_new(pqce_store **store, const char *path);
+
+/* A store in process memory (tests). Errors: PQCE_ERR_NOMEM. */
+PQCE_API PQCE_NODISCARD int pqce_store_memory_new(pqce_store **store);
+
+/* Releases a store; accepts NULL. The objects of a directory store stay. */
+PQCE_API void pqce_store_free(pqce_store *store);
+
+/* ------------------------------------------------------------------------
+ * The vault
+ *
+ * A vault keeps artifacts encrypted in a store, under an identity key whose
+ * seed only the backend can unseal. Its natural life: create (or open),
+ * unlock, put / get / delete / list, save, lock, free; later open, unlock,
+ * get returns the same bytes - in this process or another.
+ *
+ * A vault handle is not thread-safe: use one per thread, or serialise
+ * calls. Several handles (in one process or several) may use one vault:
+ * writers are serialised by the store's lock and merge their changes at
+ * save.
+ * ------------------------------------------------------------------------ */
+
+typedef struct pqce_vault pqce_vault;
+
+#define PQCE_VAULT_OPTIONS_VERSION 1u
+#define PQCE_DEFAULT_TTL_SECONDS   3600
+
+typedef struct pqce_vault_options {
+    uint32_t version;         /* PQCE_VAULT_OPTIONS_VERSION */
+    uint16_t suite;           /* create: PQCE_SUITE_*; 0 = ML-KEM-768 */
+    unsigned attestation_alg; /* create: 65 (ML-DSA-65, default) or 87 */
+    uint32_t chunk_size;      /* artifacts' chunk size; 0 = 1 MiB */
+    unsigned threads;         /* worker threads; 0 = online CPUs */
+    const pqce_rng *rng;      /* NULL = OS CSPRNG */
+    uint32_t lock_timeout_ms; /* wait for another writer; 0 = 10,000 */
+} pqce_vault_options;
+
+/*
+ * Creates a vault in an empty store: draws the ML-KEM identity seed and the
+ * ML-DSA attestation seed, has the backend seal them, and writes the
+ * vault's descriptor and an empty manifest. The new vault is locked.
+ * The vault keeps pointers to backend and store: free it before them.
+ * Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_EXISTS (the store holds a vault),
+ * PQCE_ERR_BACKEND, PQCE_ERR_RANDOM, PQCE_ERR_IO, PQCE_ERR_BUSY, PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_create(pqce_vault **vault, pqce_backend *backend,
+                                              pqce_store *store, const pqce_vault_options *opts);
+
+/* Opens an existing vault (locked). Errors: PQCE_ERR_NOT_FOUND (no vault
+ * in the store), PQCE_ERR_FORMAT, PQCE_ERR_IO, PQCE_ERR_NOMEM. */
+PQCE_API PQCE_NODISCARD int pqce_vault_open(pqce_vault **vault, pqce_backend *backend,
+                                            pqce_store *store, const pqce_vault_options *opts);
+
+/* Locks (wiping every secret) and frees; unsaved changes are discarded.
+ * Accepts NULL. */
+PQCE_API void pqce_vault_free(pqce_vault *vault);
+
+/* A sentence about the vault's last error (never a secret). Never NULL. */
+PQCE_API const char *pqce_vault_error_detail(const pqce_vault *vault);
+
+/*
+ * Unlocks for ttl_seconds (0: PQCE_DEFAULT_TTL_SECONDS): the backend
+ * unseals the seeds into locked (mlock), non-dumpable memory, and the
+ * vault reloads the saved manifest, keeping its own unsaved changes.
+ * Unlocking an unlocked vault extends the session. Checks rollback when the
+ * backend has a counter. Audited. Errors: PQCE_ERR_INVALID_ARG (ttl < 0),
+ * PQCE_ERR_LOCKED (wrong passphrase or PIN), PQCE_ERR_BACKEND,
+ * PQCE_ERR_ROLLBACK, PQCE_ERR_DECRYPT (a tampered manifest), PQCE_ERR_IO.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_unlock(pqce_vault *vault, int64_t ttl_seconds);
+
+/* Wipes the session's secrets; unsaved changes stay for the next unlock.
+ * Audited. Errors: PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_vault_lock(pqce_vault *vault);
+
+/* 1 if unlocked and not expired, else 0. An expired session is wiped at
+ * the moment this (or any other call) notices the expiry. */
+PQCE_API int pqce_vault_is_unlocked(pqce_vault *vault);
+
+/*
+ * Writes the changes since the last save: new artifact objects are made
+ * durable, then a new manifest (generation + 1) replaces the old one
+ * atomically, then replaced and deleted objects are removed. Merges with
+ * changes another handle saved meanwhile. Requires an unlocked vault.
+ * Audited. Errors: PQCE_ERR_LOCKED, PQCE_ERR_BUSY (another writer held the
+ * lock beyond the timeout), PQCE_ERR_EXISTS (a "fail if exists" put whose
+ * name another handle saved meanwhile; nothing is written), PQCE_ERR_IO,
+ * PQCE_ERR_ROLLBACK, PQCE_ERR_BACKEND.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_save(pqce_vault *vault);
+
+/* 1 if there are changes not yet saved, else 0. */
+PQCE_API int pqce_vault_has_unsaved_changes(const pqce_vault *vault);
+
+/* The device the vault's backend reports. */
+PQCE_API PQCE_NODISCARD int pqce_vault_device_info(pqce_vault *vault, pqce_device_info *info);
+
+/*
+ * The vault's recipient key (its public encapsulation key), derived from
+ * the unsealed seed, so that a model vendor can seal artifacts for this
+ * device. Requires an unlocked vault. Errors: PQCE_ERR_LOCKED,
+ * PQCE_ERR_INVALID_ARG (cap below the key size).
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_recipient(pqce_vault *vault, uint16_t *suite, uint8_t *key,
+                                                 size_t cap, size_t *key_len);
+
+/* ------------------------------------------------------------------------
+ * Artifacts in the vault
+ * ------------------------------------------------------------------------ */
+
+/* Artifact ids: "urn:pqc-enclave-art:" and 32 lower-case hex digits. A name
+ * may not start with "urn:", so a lookup never confuses a name with an id. */
+#define PQCE_ARTIFACT_ID_PREFIX "urn:pqc-enclave-art:"
+#define PQCE_ARTIFACT_ID_BYTES  53 /* 20 + 32 + NUL */
+#define PQCE_SHA3_HEX_BYTES     65 /* 64 hex digits + NUL */
+
+/* What put returns. */
+typedef struct pqce_artifact_ref {
+    char id[PQCE_ARTIFACT_ID_BYTES];
+    char sha3_256_hex[PQCE_SHA3_HEX_BYTES]; /* SHA3-256 of the content */
+    uint64_t size;
+} pqce_artifact_ref;
+
+#define PQCE_PUT_FAIL_IF_EXISTS 0x1u /* an existing name is an error, not a new version */
+
+/*
+ * Stores content under meta->name (meta's name, kind, version,
+ * app_bundle_id, model_did, tags and description are used; size, created
+ * time and device id are set by the vault). An existing name is replaced
+ * by a new version (the old object is removed at save) unless flags has
+ * PQCE_PUT_FAIL_IF_EXISTS. The change is durable after pqce_vault_save.
+ * ref (may be NULL) receives the new id, the SHA3-256 and the size.
+ * Audited. Errors: PQCE_ERR_LOCKED, PQCE_ERR_INVALID_ARG (bad metadata, a
+ * name starting with "urn:"), PQCE_ERR_EXISTS, PQCE_ERR_IO, PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_put(pqce_vault *vault, pqce_artifact_ref *ref,
+                                           const pqce_metadata *meta, const uint8_t *content,
+                                           size_t content_len, unsigned flags);
+
+/* As pqce_vault_put, reading the content from fd to its end (a file or a
+ * pipe), in one pass and constant memory. */
+PQCE_API PQCE_NODISCARD int pqce_vault_put_fd(pqce_vault *vault, pqce_artifact_ref *ref,
+                                              const pqce_metadata *meta, int fd, unsigned flags);
+
+/*
+ * Reads an artifact (by name, or by id) into buf. caller_bundle_id is the
+ * app asking (NULL: none); the access policy is checked first. *len
+ * receives the size; if cap is smaller, nothing is read and the error is
+ * PQCE_ERR_INVALID_ARG with *len set (call again with a larger buffer).
+ * Every chunk's tag, the artifact's id, name and the manifest's content
+ * hash are checked; a failure releases no plaintext. Audited.
+ * Errors: PQCE_ERR_LOCKED, PQCE_ERR_NOT_FOUND, PQCE_ERR_POLICY,
+ * PQCE_ERR_DECRYPT, PQCE_ERR_IO, PQCE_ERR_INVALID_ARG.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_get(pqce_vault *vault, const char *name_or_id,
+                                           const char *caller_bundle_id, uint8_t *buf, size_t cap,
+                                           size_t *len);
+
+/* As pqce_vault_get, writing the content to fd (a file or a pipe) in
+ * constant memory; the whole artifact is verified before the first byte is
+ * written. */
+PQCE_API PQCE_NODISCARD int pqce_vault_get_fd(pqce_vault *vault, const char *name_or_id,
+                                              const char *caller_bundle_id, int fd);
+
+/*
+ * Opens an artifact as a streaming, random-access reader (pqce_reader_*),
+ * the way an inference runtime loads weights: a tensor at an offset is
+ * decrypted without the rest. The reader stays valid after the vault locks
+ * (it holds its own keys) until pqce_reader_free. Errors: as pqce_vault_get.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_open_artifact(pqce_vault *vault, pqce_reader **reader,
+                                                     const char *name_or_id,
+                                                     const char *caller_bundle_id);
+
+/* Deletes an artifact (by name or id); durable after save. Audited.
+ * Errors: PQCE_ERR_LOCKED, PQCE_ERR_NOT_FOUND. */
+PQCE_API PQCE_NODISCARD int pqce_vault_delete(pqce_vault *vault, const char *name_or_id);
+
+/* A list of artifacts' metadata, owned by the list. */
+typedef struct pqce_artifact_list pqce_artifact_list;
+
+typedef struct pqce_artifact_entry {
+    const char *id;
+    const char *sha3_256_hex;
+    pqce_metadata meta;
+} pqce_artifact_entry;
+
+#define PQCE_KIND_ANY (-1)
+
+/* Lists the artifacts (including unsaved changes), in order of name;
+ * kind = PQCE_KIND_ANY or a pqce_kind to filter. Audited. Errors:
+ * PQCE_ERR_LOCKED, PQCE_ERR_INVALID_ARG, PQCE_ERR_NOMEM. */
+PQCE_API PQCE_NODISCARD int pqce_vault_list(pqce_vault *vault, pqce_artifact_list **list, int kind);
+
+/* The metadata of one artifact (a list of one). Errors: as list, plus
+ * PQCE_ERR_NOT_FOUND. */
+PQCE_API PQCE_NODISCARD int pqce_vault_stat(pqce_vault *vault, pqce_artifact_list **list,
+                                            const char *name_or_id);
+
+PQCE_API size_t pqce_artifact_list_count(const pqce_artifact_list *list);
+/* The i-th entry, or NULL when i is out of range. */
+PQCE_API const pqce_artifact_entry *pqce_artifact_list_at(const pqce_artifact_list *list, size_t i);
+PQCE_API void pqce_artifact_list_free(pqce_artifact_list *list);
+
+/* The SHA3-256 of a buffer as 64 lower-case hex digits (the seed SDK's
+ * EnclaveArtifact.content_hash). Errors: PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_content_hash_hex(char hex[PQCE_SHA3_HEX_BYTES], const uint8_t *buf,
+                                                  size_t len);
+
+/* ------------------------------------------------------------------------
+ * Access policy
+ *
+ * At most one rule per kind. A get of an artifact of that kind is allowed
+ * only if the caller's bundle id is in the rule's list (an empty list
+ * allows every caller), the user confirmed presence through the backend
+ * when the rule requires it, and the caller's successful gets of that kind
+ * in the last 3600 s are fewer than max_uses_per_hour (0: no limit). The
+ * window counts the audit log's records, so it survives restarts. A denial
+ * is PQCE_ERR_POLICY and is audited. Rules are saved with the manifest.
+ * ------------------------------------------------------------------------ */
+
+#define PQCE_POLICY_BUNDLES_MAX 64
+
+typedef struct pqce_policy_rule {
+    pqce_kind kind;
+    const char *const *allowed_bundle_ids; /* count strings; NULL when count is 0 */
+    size_t allowed_count;                  /* at most PQCE_POLICY_BUNDLES_MAX */
+    int require_biometric;                 /* 1: ask the backend for user presence */
+    uint32_t max_uses_per_hour;            /* 0: no limit */
+} pqce_policy_rule;
+
+/* Sets (replaces) the rule for rule->kind. Requires an unlocked vault;
+ * durable after save. Errors: PQCE_ERR_LOCKED, PQCE_ERR_INVALID_ARG. */
+PQCE_API PQCE_NODISCARD int pqce_vault_policy_set(pqce_vault *vault, const pqce_policy_rule *rule);
+/* Removes the rule for kind (no rule: every caller allowed). */
+PQCE_API PQCE_NODISCARD int pqce_vault_policy_remove(pqce_vault *vault, pqce_kind kind);
+/* The rule for kind, with strings owned by the vault until the next policy
+ * change or free. Errors: PQCE_ERR_NOT_FOUND (no rule), PQCE_ERR_LOCKED. */
+PQCE_API PQCE_NODISCARD int pqce_vault_policy_get(pqce_vault *vault, pqce_kind kind,
+                                                  pqce_policy_rule *rule);
+
+/* ------------------------------------------------------------------------
+ * Audit log
+ *
+ * Every operation of a vault and every outcome, failures included, is
+ * appended to a persistent log in the store. Records are hash-chained; a
+ * record written while the vault is unlocked is encrypted and
+ * authenticated under a key derived from the vault's secret and
+ * authenticates the whole chain before it, so an edited, removed or
+ * reordered record is detected by pqce_vault_audit_verify. Each save also
+ * records the log's length and head in the manifest, so that cutting the
+ * log back is detected too. Records written while locked (a refused
+ * unlock, an operation on a locked vault) carry no artifact name and are
+ * authenticated by the next unlocked record. Reading the log needs an
+ * unlocked vault.
+ * ------------------------------------------------------------------------ */
+
+/* Operations, as the strings of pqce_audit_entry.operation: "unlock",
+ * "lock", "put", "get", "delete", "list", "save", "policy_violation",
+ * "attest", "decryption_failure". */
+
+typedef struct pqce_audit_entry {
+    uint64_t seq;     /* 0, 1, 2, ... */
+    uint64_t time_ms; /* Unix time in milliseconds */
+    const char *operation;
+    const char *device_id;
+    const char *artifact_id;   /* "" when none */
+    const char *artifact_name; /* "" when none */
+    const char *artifact_kind; /* "" when none */
+    const char *caller;        /* the caller's bundle id for a get, else "" */
+    int success;               /* 1 or 0 */
+    const char *details;       /* e.g. the error's name; never a secret */
+    int authenticated;         /* 1: covered by a MAC that verified */
+} pqce_audit_entry;
+
+#define PQCE_AUDIT_QUERY_VERSION 1u
+#define PQCE_AUDIT_DEFAULT_LIMIT 100
+
+/* A query: NULL or "" fields do not filter. */
+typedef struct pqce_audit_query {
+    uint32_t version; /* PQCE_AUDIT_QUERY_VERSION */
+    const char *operation;
+    const char *device_id;
+    const char *artifact_id;
+    size_t limit; /* the newest `limit` matches; 0 = PQCE_AUDIT_DEFAULT_LIMIT */
+} pqce_audit_query;
+
+typedef struct pqce_audit_list pqce_audit_list;
+
+/* The entries matching q (NULL: the newest 100), newest first. Errors:
+ * PQCE_ERR_LOCKED, PQCE_ERR_INVALID_ARG, PQCE_ERR_IO, PQCE_ERR_NOMEM. */
+PQCE_API PQCE_NODISCARD int pqce_vault_audit_query(pqce_vault *vault, pqce_audit_list **list,
+                                                   const pqce_audit_query *q);
+PQCE_API size_t pqce_audit_list_count(const pqce_audit_list *list);
+PQCE_API const pqce_audit_entry *pqce_audit_list_at(const pqce_audit_list *list, size_t i);
+PQCE_API void pqce_audit_list_free(pqce_audit_list *list);
+
+typedef struct pqce_audit_report {
+    uint64_t entries;       /* records in the log */
+    uint64_t authenticated; /* records covered by a verified MAC */
+    uint64_t first_bad_seq; /* the first record that failed (when the result is an error) */
+} pqce_audit_report;
+
+/*
+ * Verifies the whole log: the chain, every MAC, the sequence numbers, and
+ * that the log is at least as long as the last save recorded. report may be
+ * NULL. Errors: PQCE_ERR_DECRYPT (an edited, removed, inserted or
+ * reordered record; report->first_bad_seq says where), PQCE_ERR_LOCKED,
+ * PQCE_ERR_IO.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_audit_verify(pqce_vault *vault, pqce_audit_report *report);
+
+/* Writes the entries matching q (NULL: all), oldest first, to fd as JSON
+ * Lines (one object per line). Errors: as query, plus PQCE_ERR_IO. */
+PQCE_API PQCE_NODISCARD int pqce_vault_audit_export(pqce_vault *vault, int fd,
+                                                    const pqce_audit_query *q);
+
+/* ------------------------------------------------------------------------
+ * Device attestation
+ *
+ * A statement, signed with the vault's ML-DSA key, that this device (id,
+ * model, enclave vendor) holds an artifact (id and SHA3-256, recomputed
+ * from the decrypted content) at a time, answering a verifier's nonce.
+ * Every field is signed, including the algorithm and the signer id
+ * (SHA3-256 of the public key). A verifier checks it against a public key
+ * it expects, never only against the key inside the statement.
+ * ------------------------------------------------------------------------ */
+
+typedef struct pqce_attestation pqce_attestation;
+
+#define PQCE_ATTESTATION_NONCE_MAX 64
+
+typedef struct pqce_attestation_fields {
+    const char *device_id;
+    const char *device_model;
+    const char *enclave_vendor;
+    const char *artifact_id;
+    uint8_t content_sha3_256[32];
+    uint64_t issued_ms;    /* Unix time in milliseconds */
+    const char *algorithm; /* "ML-DSA-65" or "ML-DSA-87" */
+    const char *signer_id; /* "did:pqaid:" + hex SHA3-256(public key) */
+    const uint8_t *nonce;  /* the verifier's challenge, 0..64 bytes */
+    size_t nonce_len;
+    const uint8_t *public_key; /* the signer's ML-DSA public key */
+    size_t public_key_len;
+    const uint8_t *signature;
+    size_t signature_len;
+} pqce_attestation_fields;
+
+/*
+ * Attests an artifact of an unlocked vault: decrypts it, recomputes its
+ * SHA3-256 (which must equal the manifest's), and signs the statement with
+ * the vault's ML-DSA key. Audited. Errors: PQCE_ERR_LOCKED,
+ * PQCE_ERR_NOT_FOUND, PQCE_ERR_INVALID_ARG (nonce too long),
+ * PQCE_ERR_DECRYPT, PQCE_ERR_IO, PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_attest(pqce_vault *vault, pqce_attestation **att,
+                                              const char *name_or_id, const uint8_t *nonce,
+                                              size_t nonce_len);
+
+/* The vault's attestation public key and algorithm (65 or 87); requires an
+ * unlocked vault. Errors: PQCE_ERR_LOCKED, PQCE_ERR_INVALID_ARG (cap). */
+PQCE_API PQCE_NODISCARD int pqce_vault_attestation_key(pqce_vault *vault, unsigned *alg,
+                                                       uint8_t *public_key, size_t cap,
+                                                       size_t *public_key_len);
+
+/* The statement's fields (pointers owned by att). */
+PQCE_API PQCE_NODISCARD int pqce_attestation_fields_get(const pqce_attestation *att,
+                                                        pqce_attestation_fields *fields);
+
+/* The canonical byte form (docs/VAULT.md): *len receives the size; a cap
+ * too small gives PQCE_ERR_INVALID_ARG with *len set. */
+PQCE_API PQCE_NODISCARD int pqce_attestation_encode(const pqce_attestation *att, uint8_t *buf,
+                                                    size_t cap, size_t *len);
+/* Parses the canonical form, checking every bound. Errors: PQCE_ERR_FORMAT,
+ * PQCE_ERR_NOMEM. (Parsing does not verify the signature.) */
+PQCE_API PQCE_NODISCARD int pqce_attestation_decode(pqce_attestation **att, const uint8_t *buf,
+                                                    size_t len);
+/* JSON (an object of the fields, binary as lower-case hex), NUL-terminated
+ * into buf; *len excludes the NUL. Errors: as encode. */
+PQCE_API PQCE_NODISCARD int pqce_attestation_to_json(const pqce_attestation *att, char *buf,
+                                                     size_t cap, size_t *len);
+PQCE_API PQCE_NODISCARD int pqce_attestation_from_json(pqce_attestation **att, const char *json,
+                                                       size_t len);
+
+/*
+ * Verifies att against the public key the verifier expects (and, if
+ * nonce is not NULL, against the nonce it sent): the key must equal the
+ * statement's, the signer id must be its SHA3-256, the algorithm must match
+ * the key's size, and the ML-DSA signature over the canonical statement
+ * must verify. Returns 0 if valid, else PQCE_ERR_ATTESTATION (or
+ * PQCE_ERR_INVALID_ARG for NULL arguments).
+ */
+PQCE_API PQCE_NODISCARD int pqce_attestation_verify(const pqce_attestation *att,
+                                                    const uint8_t *public_key,
+                                                    size_t public_key_len, const uint8_t *nonce,
+                                                    size_t nonce_len);
+
+/* As verify, with a set of trusted keys: valid if it verifies under one. */
+PQCE_API PQCE_NODISCARD int pqce_attestation_verify_trusted(const pqce_attestation *att,
+                                                            const uint8_t *const *public_keys,
+                                                            const size_t *public_key_lens,
+                                                            size_t count, const uint8_t *nonce,
+                                                            size_t nonce_len);
+
+/* 1 if pqce_attestation_verify would return 0, else 0 (the seed's verify). */
+PQCE_API int pqce_attestation_is_valid(const pqce_attestation *att, const uint8_t *public_key,
+                                       size_t public_key_len, const uint8_t *nonce,
+                                       size_t nonce_len);
+
+PQCE_API void pqce_attestation_free(pqce_attestation *att);
+
+/* ------------------------------------------------------------------------
  * Self-test
  * ------------------------------------------------------------------------ */
 

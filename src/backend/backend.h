@@ -1,0 +1,29 @@
+/*
+ * backend.h - the vault's view of a key-custody backend
+ * (pqce_backend.h's pqce_backend_ops): checked wrappers.
+ */
+#ifndef PQCE_BACKEND_BACKEND_H
+#define PQCE_BACKEND_BACKEND_H
+
+#include "pqce_backend.h"
+
+struct pqce_backend {
+    const pqce_backend_ops *ops;
+    void *ctx;
+};
+
+int pqce_backend_seal(pqce_backend *b, uint8_t *blob, size_t blob_cap, size_t *blob_len,
+                      const uint8_t *secret, size_t secret_len, const uint8_t *aad, size_t aad_len);
+/* On error the secret buffer is wiped. */
+int pqce_backend_unseal(pqce_backend *b, uint8_t *secret, size_t secret_cap, size_t *secret_len,
+                        const uint8_t *blob, size_t blob_len, const uint8_t *aad, size_t aad_len);
+/* PQCE_ERR_UNSUPPORTED when the backend has no such capability. */
+int pqce_backend_user_presence(pqce_backend *b, const char *reason);
+int pqce_backend_counter_read(pqce_backend *b, uint64_t *value);
+int pqce_backend_counter_advance(pqce_backend *b, uint64_t value);
+/* 1 if the backend has a monotonic counter. */
+int pqce_backend_has_counter(const pqce_backend *b);
+/* The backend's last error sentence ("" when none). */
+void pqce_backend_detail(pqce_backend *b, char *buf, size_t cap);
+
+#endif /* PQCE_BACKEND_BACKEND_H */
