@@ -7,8 +7,8 @@
 #   scripts/deps.sh ci     + clang/libFuzzer and clang-format for CI
 set -euo pipefail
 
-build_pkgs=(gcc libc6-dev cmake ninja-build pkg-config libssl-dev openssl)
-test_pkgs=(libjson-c-dev valgrind)
+build_pkgs=(gcc libc6-dev cmake ninja-build pkg-config libssl-dev libjson-c-dev openssl)
+test_pkgs=(valgrind)
 ci_pkgs=(clang-14 libclang-rt-14-dev clang-format-14)
 
 case "${1:-}" in
