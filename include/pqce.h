@@ -1163,6 +1163,14 @@ PQCE_API PQCE_NODISCARD int pqce_vault_device_info(pqce_vault *vault, pqce_devic
 PQCE_API PQCE_NODISCARD int pqce_vault_recipient(pqce_vault *vault, uint16_t *suite, uint8_t *key,
                                                  size_t cap, size_t *key_len);
 
+/* The vault's key id: "urn:pqc-enclave-key:" and 32 hex digits of the
+ * SHA3-256 of its recipient key (the seed SDK's key-id prefix; here it names
+ * the identity key, stable across unlocks). Requires an unlocked vault.
+ * Errors: PQCE_ERR_LOCKED, PQCE_ERR_INVALID_ARG. */
+#define PQCE_KEY_ID_PREFIX "urn:pqc-enclave-key:"
+#define PQCE_KEY_ID_BYTES  53
+PQCE_API PQCE_NODISCARD int pqce_vault_key_id(pqce_vault *vault, char key_id[PQCE_KEY_ID_BYTES]);
+
 /* ------------------------------------------------------------------------
  * Artifacts in the vault
  * ------------------------------------------------------------------------ */

@@ -14,6 +14,7 @@
 
 #include "crypto/keccak.h"
 #include "format/bytes.h"
+#include "format/container.h"
 #include "format/header.h"
 #include "format/pool.h"
 #include "format/stream.h"
@@ -23,7 +24,9 @@
 
 struct pqce_reader {
     const uint8_t *buf; /* container in memory, or NULL */
-    int fd;             /* container file, when buf is NULL */
+    int fd;             /* container file, when buf is NULL, or -1 */
+    int own_fd;         /* close fd at free */
+    pqce_source src;    /* a source, when buf is NULL and fd is -1 */
     uint64_t total;     /* container length */
     unsigned threads_opt;
     pqce_header h;
@@ -60,6 +63,19 @@ static int pread_full(int fd, uint8_t *buf, size_t len, uint64_t off)
     return PQCE_OK;
 }
 
+/* Reads len bytes at off from the file or the source. */
+static int read_at(const pqce_reader *r, uint8_t *buf, size_t len, uint64_t off)
+{
+    if (r->fd >= 0) {
+        return pread_full(r->fd, buf, len, off);
+    }
+    if (off > r->total || len > r->total - off) {
+        return PQCE_ERR_DECRYPT;
+    }
+    int ret = r->src.read_at(r->src.ctx, buf, len, off);
+    return ret == PQCE_OK ? PQCE_OK : PQCE_ERR_IO;
+}
+
 /* Ciphertext of chunk i: a pointer into the buffer, or read into scratch. */
 static int load_chunk_ct(const pqce_reader *r, uint64_t i, uint8_t *scratch, const uint8_t **ct,
                          size_t *ct_len)
@@ -71,7 +87,7 @@ static int load_chunk_ct(const pqce_reader *r, uint64_t i, uint8_t *scratch, con
         return PQCE_OK;
     }
     *ct = scratch;
-    return pread_full(r->fd, scratch, *ct_len, off);
+    return read_at(r, scratch, *ct_len, off);
 }
 
 /* Decrypts chunk i into r->chunk (cached). */
@@ -113,7 +129,7 @@ static int reader_open(pqce_reader *r, const pqce_options *opts, const pqce_iden
     }
     if (r->buf != NULL) {
         memcpy(pre, r->buf, sizeof pre);
-    } else if ((ret = pread_full(r->fd, pre, sizeof pre, 0)) != PQCE_OK) {
+    } else if ((ret = read_at(r, pre, sizeof pre, 0)) != PQCE_OK) {
         return ret == PQCE_ERR_DECRYPT ? PQCE_ERR_FORMAT : ret;
     }
     if ((ret = pqce_preamble_parse(pre, &suite, &header_len)) != PQCE_OK) {
@@ -129,7 +145,7 @@ static int reader_open(pqce_reader *r, const pqce_options *opts, const pqce_iden
     }
     if (r->buf != NULL) {
         memcpy(raw, r->buf, raw_len);
-    } else if ((ret = pread_full(r->fd, raw, raw_len, 0)) != PQCE_OK) {
+    } else if ((ret = read_at(r, raw, raw_len, 0)) != PQCE_OK) {
         goto cleanup;
     }
     if ((ret = pqce_suite_key_from_identity(&key, identity)) != PQCE_OK) {
@@ -171,14 +187,25 @@ cleanup:
 }
 
 static int reader_new(pqce_reader **out, const pqce_options *opts, const pqce_identity *identity,
-                      const uint8_t *buf, int fd, uint64_t total)
+                      const uint8_t *buf, int fd, int own_fd, const pqce_source *src,
+                      uint64_t total)
 {
     pqce_reader *r = calloc(1, sizeof *r);
     if (r == NULL) {
+        if (own_fd && fd >= 0) {
+            close(fd);
+        }
+        if (src != NULL && src->release != NULL) {
+            src->release(src->ctx);
+        }
         return PQCE_ERR_NOMEM;
     }
     r->buf = buf;
     r->fd = fd;
+    r->own_fd = own_fd;
+    if (src != NULL) {
+        r->src = *src;
+    }
     r->total = total;
     int ret = reader_open(r, opts, identity);
     if (ret != PQCE_OK) {
@@ -199,31 +226,76 @@ int pqce_open_buffer(pqce_reader **reader, const pqce_options *opts, const pqce_
     if (buf == NULL || identity == NULL) {
         return PQCE_ERR_INVALID_ARG;
     }
-    return reader_new(reader, opts, identity, buf, -1, len);
+    return reader_new(reader, opts, identity, buf, -1, 0, NULL, len);
+}
+
+static int open_fd(pqce_reader **reader, const pqce_options *opts, const pqce_identity *identity,
+                   int fd, int own_fd)
+{
+    struct stat st;
+    int ret = PQCE_OK;
+    off_t end = 0;
+    if (fd < 0 || identity == NULL) {
+        ret = PQCE_ERR_INVALID_ARG;
+    } else if (fstat(fd, &st) != 0) {
+        ret = PQCE_ERR_IO;
+    } else if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
+        ret = PQCE_ERR_INVALID_ARG; /* random access needs a seekable file */
+    } else if ((end = lseek(fd, 0, SEEK_END)) < 0) {
+        ret = PQCE_ERR_IO;
+    }
+    if (ret != PQCE_OK) {
+        if (own_fd && fd >= 0) {
+            close(fd);
+        }
+        return ret;
+    }
+    return reader_new(reader, opts, identity, NULL, fd, own_fd, NULL, (uint64_t)end);
 }
 
 int pqce_open_fd(pqce_reader **reader, const pqce_options *opts, const pqce_identity *identity,
                  int fd)
 {
-    struct stat st;
     if (reader == NULL) {
         return PQCE_ERR_INVALID_ARG;
     }
     *reader = NULL;
-    if (fd < 0 || identity == NULL) {
+    return open_fd(reader, opts, identity, fd, 0);
+}
+
+int pqce_open_fd_owned(pqce_reader **reader, const pqce_options *opts,
+                       const pqce_identity *identity, int fd)
+{
+    if (reader == NULL) {
+        if (fd >= 0) {
+            close(fd);
+        }
         return PQCE_ERR_INVALID_ARG;
     }
-    if (fstat(fd, &st) != 0) {
-        return PQCE_ERR_IO;
+    *reader = NULL;
+    return open_fd(reader, opts, identity, fd, 1);
+}
+
+int pqce_open_source(pqce_reader **reader, const pqce_options *opts, const pqce_identity *identity,
+                     const pqce_source *src)
+{
+    if (reader == NULL || src == NULL || src->read_at == NULL || identity == NULL) {
+        if (src != NULL && src->release != NULL) {
+            src->release(src->ctx);
+        }
+        return PQCE_ERR_INVALID_ARG;
     }
-    if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
-        return PQCE_ERR_INVALID_ARG; /* random access needs a seekable file */
+    *reader = NULL;
+    return reader_new(reader, opts, identity, NULL, -1, 0, src, src->size);
+}
+
+int pqce_reader_artifact_id(const pqce_reader *r, uint8_t id[16])
+{
+    if (r == NULL || id == NULL) {
+        return PQCE_ERR_INVALID_ARG;
     }
-    off_t end = lseek(fd, 0, SEEK_END);
-    if (end < 0) {
-        return PQCE_ERR_IO;
-    }
-    return reader_new(reader, opts, identity, NULL, fd, (uint64_t)end);
+    memcpy(id, r->h.artifact_id, 16);
+    return PQCE_OK;
 }
 
 static void free_workers(pqce_reader *r)
@@ -250,6 +322,12 @@ void pqce_reader_free(pqce_reader *r)
 {
     if (r == NULL) {
         return;
+    }
+    if (r->own_fd && r->fd >= 0) {
+        close(r->fd);
+    }
+    if (r->src.release != NULL) {
+        r->src.release(r->src.ctx);
     }
     free_workers(r);
     pqce_aes_gcm_free(r->gcm);
@@ -416,7 +494,7 @@ static int all_task(void *arg, size_t task, unsigned worker)
     all_job *j = arg;
     pqce_reader *r = j->r;
     uint8_t *out = j->out + (uint64_t)task * r->g.cs;
-    if (r->buf != NULL) {
+    if (r->buf != NULL || r->fd < 0) {
         return open_chunk_into(r, worker, task, out);
     }
     uint8_t tag[PQCE_GCM_TAG_BYTES], nonce[PQCE_GCM_NONCE_BYTES];
@@ -443,7 +521,7 @@ int pqce_reader_read_all(pqce_reader *r, uint8_t *buf, size_t cap)
      * file must not be truncated while a reader uses it (pqce.h).
      */
     void *map = MAP_FAILED;
-    if (ret == PQCE_OK && r->buf == NULL && r->g.full > 0 && r->total <= SIZE_MAX) {
+    if (ret == PQCE_OK && r->buf == NULL && r->fd >= 0 && r->g.full > 0 && r->total <= SIZE_MAX) {
         map = mmap(NULL, (size_t)r->total, PROT_READ, MAP_SHARED | MAP_POPULATE, r->fd, 0);
         if (map != MAP_FAILED) {
             r->buf = map;

@@ -12,6 +12,7 @@
 
 #include "crypto/keccak.h"
 #include "format/bytes.h"
+#include "format/container.h"
 #include "format/header.h"
 #include "format/pool.h"
 #include "format/stream.h"
@@ -312,7 +313,12 @@ static int read_full(const input *in, uint8_t *buf, size_t len, size_t *got)
     return PQCE_OK;
 }
 
-static int write_all(int fd, const uint8_t *buf, size_t len)
+typedef struct output {
+    int fd;                /* >= 0, or */
+    const pqce_sink *sink; /* the vault's store object */
+} output;
+
+static int write_fd(int fd, const uint8_t *buf, size_t len)
 {
     while (len > 0) {
         ssize_t n = write(fd, buf, len);
@@ -326,6 +332,14 @@ static int write_all(int fd, const uint8_t *buf, size_t len)
         len -= (size_t)n;
     }
     return PQCE_OK;
+}
+
+static int write_all(const output *out, const uint8_t *buf, size_t len)
+{
+    if (out->sink != NULL) {
+        return out->sink->write(out->sink->ctx, buf, len) == PQCE_OK ? PQCE_OK : PQCE_ERR_IO;
+    }
+    return write_fd(out->fd, buf, len);
 }
 
 /*
@@ -349,7 +363,7 @@ typedef struct batch {
 typedef struct pipeline {
     seal_state *s;
     const input *in;
-    int out_fd;
+    const output *out;
     size_t nslots;
     batch set[2];
     batch *cur, *prev, *next; /* hash+encrypt, write, read */
@@ -385,7 +399,7 @@ static int fill_batch(pipeline *p, batch *b, uint64_t first)
 static int write_batch(pipeline *p, const batch *b)
 {
     for (size_t i = 0; i < b->full; i++) {
-        int ret = write_all(p->out_fd, b->ct[i], (size_t)p->s->cs + PQCE_GCM_TAG_BYTES);
+        int ret = write_all(p->out, b->ct[i], (size_t)p->s->cs + PQCE_GCM_TAG_BYTES);
         if (ret != PQCE_OK) {
             return ret;
         }
@@ -420,7 +434,7 @@ static int round_task(void *arg, size_t task, unsigned worker)
                            s->h.core_digest);
 }
 
-static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info *info,
+static int seal_stream(const pqce_options *opts, const output *out, pqce_artifact_info *info,
                        const pqce_metadata *meta, const pqce_recipient *recipients,
                        size_t recipient_count, const input *in)
 {
@@ -432,7 +446,7 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
 
     memset(&s, 0, sizeof s);
     memset(&p, 0, sizeof p);
-    if (out_fd < 0) {
+    if (out->fd < 0 && out->sink == NULL) {
         return PQCE_ERR_INVALID_ARG;
     }
     if ((ret = check_inputs(&s, opts, meta, recipients, recipient_count)) != PQCE_OK) {
@@ -451,7 +465,7 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
     slot_len = (size_t)s.cs + PQCE_FINAL_MIN_CT;
     p.s = &s;
     p.in = in;
-    p.out_fd = out_fd;
+    p.out = out;
     for (int k = 0; k < 2; k++) {
         p.set[k].pt = calloc(p.nslots, sizeof *p.set[k].pt);
         p.set[k].ct = calloc(p.nslots, sizeof *p.set[k].ct);
@@ -467,7 +481,7 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
             }
         }
     }
-    if ((ret = write_all(out_fd, s.h.raw, s.h.raw_len)) != PQCE_OK) {
+    if ((ret = write_all(out, s.h.raw, s.h.raw_len)) != PQCE_OK) {
         goto cleanup;
     }
     p.written = s.h.raw_len;
@@ -504,7 +518,7 @@ static int seal_stream(const pqce_options *opts, int out_fd, pqce_artifact_info 
     uint8_t *tail = p.cur->pt[p.cur->full];
     uint64_t index = p.cur->first + p.cur->full;
     if ((ret = seal_final(&s, tail, p.cur->tail, index, p.total, digest)) != PQCE_OK ||
-        (ret = write_all(out_fd, tail, p.cur->tail + PQCE_FINAL_MIN_CT)) != PQCE_OK) {
+        (ret = write_all(out, tail, p.cur->tail + PQCE_FINAL_MIN_CT)) != PQCE_OK) {
         goto cleanup;
     }
     p.written += p.cur->tail + PQCE_FINAL_MIN_CT;
@@ -538,7 +552,8 @@ int pqce_seal_fd(const pqce_options *opts, int out_fd, pqce_artifact_info *info,
         return PQCE_ERR_INVALID_ARG;
     }
     input in = {in_fd, NULL, NULL};
-    return seal_stream(opts, out_fd, info, meta, recipients, recipient_count, &in);
+    output out = {out_fd, NULL};
+    return seal_stream(opts, &out, info, meta, recipients, recipient_count, &in);
 }
 
 int pqce_seal_reader(const pqce_options *opts, int out_fd, pqce_artifact_info *info,
@@ -549,5 +564,18 @@ int pqce_seal_reader(const pqce_options *opts, int out_fd, pqce_artifact_info *i
         return PQCE_ERR_INVALID_ARG;
     }
     input in = {-1, read_fn, read_ctx};
-    return seal_stream(opts, out_fd, info, meta, recipients, recipient_count, &in);
+    output out = {out_fd, NULL};
+    return seal_stream(opts, &out, info, meta, recipients, recipient_count, &in);
+}
+
+int pqce_seal_to_sink(const pqce_options *opts, const pqce_sink *sink, pqce_artifact_info *info,
+                      const pqce_metadata *meta, const pqce_recipient *recipients,
+                      size_t recipient_count, int in_fd, pqce_read_fn read_fn, void *read_ctx)
+{
+    if (sink == NULL || sink->write == NULL || (in_fd < 0) == (read_fn == NULL)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    input in = {in_fd, read_fn, read_ctx};
+    output out = {-1, sink};
+    return seal_stream(opts, &out, info, meta, recipients, recipient_count, &in);
 }

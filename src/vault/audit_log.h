@@ -74,7 +74,7 @@ int pqce_audit_refresh(pqce_audit_log *log);
 void pqce_audit_head(const pqce_audit_log *log, uint64_t *count, uint8_t head[32]);
 
 /* Query (pqce.h semantics: filters, newest first, limit). Needs the key. */
-int pqce_audit_query(pqce_audit_log *log, pqce_audit_list **list, const pqce_audit_query *q);
+int pqce_audit_search(pqce_audit_log *log, pqce_audit_list **list, const pqce_audit_query *q);
 
 /*
  * Verifies the chain, the MACs and the sequence, and that the log holds at
