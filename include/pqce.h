@@ -1210,6 +1210,21 @@ PQCE_API PQCE_NODISCARD int pqce_vault_put_fd(pqce_vault *vault, pqce_artifact_r
                                               const pqce_metadata *meta, int fd, unsigned flags);
 
 /*
+ * Imports a container that was sealed to this vault's recipient key (by a
+ * model vendor with pqce_seal_*, see pqce_vault_recipient) without
+ * re-encrypting its body: the container must open with the vault's
+ * identity and pass full verification (every tag and the content hash); its
+ * bytes are then copied into a new object and recorded under the name in
+ * its own metadata, as a put would (flags as for put). Durable after save.
+ * Audited as a put. Errors: PQCE_ERR_LOCKED, PQCE_ERR_DECRYPT (not sealed to
+ * this vault, or tampered), PQCE_ERR_FORMAT, PQCE_ERR_INVALID_ARG (a name
+ * starting with "urn:", fd not a seekable file), PQCE_ERR_EXISTS,
+ * PQCE_ERR_IO, PQCE_ERR_NOMEM.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_import_fd(pqce_vault *vault, pqce_artifact_ref *ref, int fd,
+                                                 unsigned flags);
+
+/*
  * Reads an artifact (by name, or by id) into buf. caller_bundle_id is the
  * app asking (NULL: none); the access policy is checked first. *len
  * receives the size; if cap is smaller, nothing is read and the error is

@@ -1142,6 +1142,107 @@ int pqce_vault_put_fd(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata
     return put_common(v, ref, meta, NULL, 0, fd, flags);
 }
 
+static int copy_fd_to_object(pqce_vault *v, int fd, uint64_t size, const char *object)
+{
+    void *handle = NULL;
+    uint8_t *buf = malloc(1 << 20);
+    int ret = buf == NULL ? PQCE_ERR_NOMEM : pqce_store_write_begin(v->store, &handle, object);
+    for (uint64_t off = 0; ret == PQCE_OK && off < size;) {
+        size_t want = size - off < (1u << 20) ? (size_t)(size - off) : (1u << 20);
+        ssize_t n = pread(fd, buf, want, (off_t)off);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n <= 0) {
+            ret = PQCE_ERR_IO;
+            break;
+        }
+        ret = pqce_store_write(v->store, handle, buf, (size_t)n);
+        off += (uint64_t)n;
+    }
+    free(buf);
+    if (handle != NULL) {
+        if (ret == PQCE_OK) {
+            ret = pqce_store_write_commit(v->store, handle); /* [V1] */
+        } else {
+            pqce_store_write_abort(v->store, handle);
+        }
+    }
+    return ret;
+}
+
+int pqce_vault_import_fd(pqce_vault *v, pqce_artifact_ref *ref, int fd, unsigned flags)
+{
+    char object[PQCE_STORE_NAME_MAX + 1];
+    uint8_t rnd[8];
+    pqce_reader *r = NULL;
+    pqce_artifact_info info;
+    const pqce_metadata *meta;
+    pending_op op;
+    memset(&op, 0, sizeof op);
+    if (v == NULL || fd < 0 || (flags & ~PQCE_PUT_FAIL_IF_EXISTS) != 0) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (ref != NULL) {
+        memset(ref, 0, sizeof *ref);
+    }
+    int ret = require_unlocked(v, PQCE_AUDIT_PUT);
+    if (ret != PQCE_OK) {
+        return ret;
+    }
+    pqce_identity id = identity_of(v);
+    if ((ret = pqce_open_fd(&r, &v->copts, &id, fd)) != PQCE_OK) {
+        fail(v, ret, "the file does not open with this vault's identity (%s)",
+             pqce_error_name(ret));
+        return audit_fail(v, PQCE_AUDIT_PUT, NULL, NULL, ret);
+    }
+    if ((ret = pqce_reader_verify(r)) != PQCE_OK || (ret = pqce_reader_info(r, &info)) != PQCE_OK ||
+        (ret = pqce_reader_metadata(r, &meta)) != PQCE_OK) {
+        pqce_reader_free(r);
+        fail(v, ret, "the file fails verification");
+        return audit_fail(v, PQCE_AUDIT_PUT, NULL, NULL, ret);
+    }
+    if (strncmp(meta->name, "urn:", 4) == 0) {
+        ret = fail(v, PQCE_ERR_INVALID_ARG, "the artifact's name starts with \"urn:\"");
+    } else if ((flags & PQCE_PUT_FAIL_IF_EXISTS) &&
+               pqce_manifest_by_name(&v->view, meta->name) != NULL) {
+        ret = fail(v, PQCE_ERR_EXISTS, "an artifact named '%s' exists", meta->name);
+    } else if (pqce_manifest_by_id(&v->view, info.artifact_id) != NULL) {
+        ret = fail(v, PQCE_ERR_EXISTS, "this artifact is already in the vault");
+    } else if ((ret = pqce_random_bytes(v->copts.rng, rnd, sizeof rnd)) == PQCE_OK) {
+        snprintf(object, sizeof object, "%s%ld-%02x%02x%02x%02x%02x%02x%02x%02x.pqce",
+                 OBJECTS_PREFIX, (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5],
+                 rnd[6], rnd[7]);
+        ret = copy_fd_to_object(v, fd, info.sealed_size, object);
+        if (ret != PQCE_OK) {
+            fail(v, ret, "cannot copy the file into the store");
+        }
+    }
+    if (ret == PQCE_OK) {
+        op.type = OP_PUT;
+        op.flags = flags;
+        if ((ret = pqce_manifest_entry_make(&op.entry, info.artifact_id, info.content_sha3_256,
+                                            info.size, object, meta)) != PQCE_OK ||
+            (ret = op_push(v, &op)) != PQCE_OK || (ret = view_rebuild(v)) != PQCE_OK) {
+            op_free(&op);
+            (void)pqce_store_remove(v->store, object);
+            fail(v, ret, "cannot record the artifact");
+        }
+    }
+    pqce_reader_free(r);
+    if (ret != PQCE_OK) {
+        return audit_fail(v, PQCE_AUDIT_PUT, NULL, NULL, ret);
+    }
+    const pqce_manifest_entry *e = &v->ops[v->nops - 1].entry;
+    if (ref != NULL) {
+        memcpy(ref->id, e->id_str, sizeof ref->id);
+        memcpy(ref->sha3_256_hex, e->sha3_hex, sizeof ref->sha3_256_hex);
+        ref->size = e->size;
+    }
+    audit(v, PQCE_AUDIT_PUT, e, NULL, 1, "imported", 0);
+    return PQCE_OK;
+}
+
 /* ---- delete, list, stat ---------------------------------------------------------------- */
 
 int pqce_vault_delete(pqce_vault *v, const char *name_or_id)
