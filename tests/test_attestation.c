@@ -805,6 +805,29 @@ static void test_different_expected_key_is_invalid(void)
     pqce_attestation_free(a);
 }
 
+static void test_statement_carrying_another_key_is_invalid(void)
+{
+    static uint8_t enc[ENC_MAX], sig[PQCE_MLDSA87_SIG_BYTES];
+    pqce_attestation_fields f = base_fields();
+    char victim_did[75];
+    CHECK(keys_ready());
+    /* Signed by the victim's key, naming the victim's DID, but carrying
+     * another public key: only the key comparison (check 1) objects. */
+    did_of(victim_did, victim65.pk, victim65.pk_len);
+    f.algorithm = "ML-DSA-65";
+    f.signer_id = victim_did;
+    f.public_key = attacker65.pk;
+    f.public_key_len = attacker65.pk_len;
+    size_t len = doc_encode_signed(enc, &f, &victim65, sig);
+    CHECK(len > 0);
+    CHECK_OK(raw_verify(victim65.pk, victim65.pk_len, sig, victim65.sig_len, enc,
+                        len - 2 - victim65.sig_len));
+    CHECK_RC(decode_verify(enc, len, &victim65, test_nonce, sizeof test_nonce),
+             PQCE_ERR_ATTESTATION);
+    CHECK_RC(decode_verify(enc, len, &attacker65, test_nonce, sizeof test_nonce),
+             PQCE_ERR_ATTESTATION);
+}
+
 static void test_verify_trusted_accepts_a_key_in_the_set_only(void)
 {
     pqce_attestation *a = NULL;
@@ -1299,6 +1322,7 @@ int main(int argc, char **argv)
         TEST_CASE(test_relabelled_algorithm_is_invalid),
         TEST_CASE(test_wrong_expected_nonce_is_invalid),
         TEST_CASE(test_different_expected_key_is_invalid),
+        TEST_CASE(test_statement_carrying_another_key_is_invalid),
         TEST_CASE(test_verify_trusted_accepts_a_key_in_the_set_only),
         TEST_CASE(test_null_arguments_are_invalid),
         TEST_CASE(test_seed5_attest_sets_signer_did_algorithm_signature),
