@@ -1450,8 +1450,9 @@ PQCE_API PQCE_NODISCARD int pqce_vault_attestation_key(pqce_vault *vault, unsign
 PQCE_API PQCE_NODISCARD int pqce_attestation_fields_get(const pqce_attestation *att,
                                                         pqce_attestation_fields *fields);
 
-/* The canonical byte form (docs/VAULT.md): *len receives the size; a cap
- * too small gives PQCE_ERR_INVALID_ARG with *len set. */
+/* The canonical byte form (docs/ATTESTATION.md): *len receives the size; a
+ * cap too small (buf may be NULL with cap 0) gives PQCE_ERR_INVALID_ARG
+ * with *len set. */
 PQCE_API PQCE_NODISCARD int pqce_attestation_encode(const pqce_attestation *att, uint8_t *buf,
                                                     size_t cap, size_t *len);
 /* Parses the canonical form, checking every bound. Errors: PQCE_ERR_FORMAT,
@@ -1459,7 +1460,10 @@ PQCE_API PQCE_NODISCARD int pqce_attestation_encode(const pqce_attestation *att,
 PQCE_API PQCE_NODISCARD int pqce_attestation_decode(pqce_attestation **att, const uint8_t *buf,
                                                     size_t len);
 /* JSON (an object of the fields, binary as lower-case hex), NUL-terminated
- * into buf; *len excludes the NUL. Errors: as encode. */
+ * into buf; *len excludes the NUL. Errors: as encode, and PQCE_ERR_NOMEM.
+ * from_json parses len bytes strictly (a missing, unknown or duplicate
+ * member, a wrong type, bad hex or an issued_at that disagrees with
+ * issued_ms is PQCE_ERR_FORMAT) and, like decode, does not verify. */
 PQCE_API PQCE_NODISCARD int pqce_attestation_to_json(const pqce_attestation *att, char *buf,
                                                      size_t cap, size_t *len);
 PQCE_API PQCE_NODISCARD int pqce_attestation_from_json(pqce_attestation **att, const char *json,
@@ -1470,8 +1474,11 @@ PQCE_API PQCE_NODISCARD int pqce_attestation_from_json(pqce_attestation **att, c
  * nonce is not NULL, against the nonce it sent): the key must equal the
  * statement's, the signer id must be its SHA3-256, the algorithm must match
  * the key's size, and the ML-DSA signature over the canonical statement
- * must verify. Returns 0 if valid, else PQCE_ERR_ATTESTATION (or
- * PQCE_ERR_INVALID_ARG for NULL arguments).
+ * must verify. Returns 0 if valid, else PQCE_ERR_ATTESTATION (also for a
+ * key of neither ML-DSA-65's nor ML-DSA-87's size), or
+ * PQCE_ERR_INVALID_ARG for NULL arguments (nonce NULL with nonce_len > 0).
+ * A non-NULL nonce with nonce_len 0 demands a statement without a nonce.
+ * Allocates nothing; thread-safe. docs/ATTESTATION.md lists every check.
  */
 PQCE_API PQCE_NODISCARD int pqce_attestation_verify(const pqce_attestation *att,
                                                     const uint8_t *public_key,
