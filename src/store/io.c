@@ -123,9 +123,154 @@ const pqce_io *pqce_io_real(void)
 
 /* ---- Fault injection -------------------------------------------------------- */
 
+/* -- the durability model (io.h). Its own calls (fstat, dup, ftruncate)
+ *    are bookkeeping and are not counted. */
+
+static pqce_io_fault_file *find_file(pqce_io_fault *f, dev_t dev, ino_t ino)
+{
+    for (size_t i = 0; i < f->dirty_files; i++) {
+        if (f->files[i].dev == dev && f->files[i].ino == ino) {
+            return &f->files[i];
+        }
+    }
+    return NULL;
+}
+
+/* Before a write to fd: a regular file becomes dirty, remembering its
+ * length (what a crash cuts it back to). */
+static void note_write(pqce_io_fault *f, int fd)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0 || !S_ISREG(st.st_mode) || find_file(f, st.st_dev, st.st_ino)) {
+        return;
+    }
+    if (f->dirty_files == PQCE_IO_FAULT_TRACK_MAX) {
+        f->overflow = 1;
+        return;
+    }
+    int dup_fd = fcntl(fd, F_DUPFD_CLOEXEC, 0);
+    if (dup_fd < 0) {
+        f->overflow = 1;
+        return;
+    }
+    pqce_io_fault_file *e = &f->files[f->dirty_files++];
+    e->dev = st.st_dev;
+    e->ino = st.st_ino;
+    e->dup_fd = dup_fd;
+    e->synced_len = st.st_size;
+}
+
+static void drop_file(pqce_io_fault *f, size_t i)
+{
+    (void)close(f->files[i].dup_fd);
+    f->files[i] = f->files[--f->dirty_files];
+}
+
+/* The directory that holds path (relative to dirfd). */
+static int dir_of(int dirfd, const char *path, struct stat *st)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL) {
+        return dirfd == AT_FDCWD ? stat(".", st) : fstat(dirfd, st);
+    }
+    char parent[4096];
+    size_t n = (size_t)(slash - path);
+    if (n == 0) {
+        return stat("/", st);
+    }
+    if (n >= sizeof parent) {
+        return -1;
+    }
+    memcpy(parent, path, n);
+    parent[n] = '\0';
+    return fstatat(dirfd, parent, st, 0);
+}
+
+/* After a directory operation on path: its directory has one more
+ * operation that is not durable yet. */
+static void note_dir_op(pqce_io_fault *f, int dirfd, const char *path)
+{
+    struct stat st;
+    int saved = errno;
+    if (dir_of(dirfd, path, &st) != 0) {
+        f->overflow = 1;
+        errno = saved;
+        return;
+    }
+    errno = saved;
+    for (size_t i = 0; i < f->n_dirs; i++) {
+        if (f->dirs[i].dev == st.st_dev && f->dirs[i].ino == st.st_ino) {
+            f->dirs[i].ops++;
+            f->pending_dir_ops++;
+            return;
+        }
+    }
+    if (f->n_dirs == PQCE_IO_FAULT_TRACK_MAX) {
+        f->overflow = 1;
+        return;
+    }
+    f->dirs[f->n_dirs].dev = st.st_dev;
+    f->dirs[f->n_dirs].ino = st.st_ino;
+    f->dirs[f->n_dirs].ops = 1;
+    f->n_dirs++;
+    f->pending_dir_ops++;
+}
+
+/* After a successful fsync or fdatasync of fd. */
+static void note_sync(pqce_io_fault *f, int fd, int is_fsync)
+{
+    struct stat st;
+    if (fstat(fd, &st) != 0) {
+        return;
+    }
+    if (S_ISDIR(st.st_mode) && is_fsync) {
+        for (size_t i = 0; i < f->n_dirs; i++) {
+            if (f->dirs[i].dev == st.st_dev && f->dirs[i].ino == st.st_ino) {
+                f->pending_dir_ops -= f->dirs[i].ops;
+                f->dirs[i] = f->dirs[--f->n_dirs];
+                return;
+            }
+        }
+        return;
+    }
+    for (size_t i = 0; i < f->dirty_files; i++) {
+        if (f->files[i].dev == st.st_dev && f->files[i].ino == st.st_ino) {
+            drop_file(f, i); /* clean: its data is on disk */
+            return;
+        }
+    }
+}
+
+/* The power loss: unsynced file data is gone. */
+static void lose_unsynced(pqce_io_fault *f)
+{
+    while (f->dirty_files > 0) {
+        pqce_io_fault_file *e = &f->files[0];
+        struct stat st;
+        if (fstat(e->dup_fd, &st) == 0 && st.st_size != e->synced_len) {
+            if (ftruncate(e->dup_fd, e->synced_len) == 0) {
+                f->lost_files++;
+            }
+        }
+        drop_file(f, 0);
+    }
+}
+
+static void forget_model(pqce_io_fault *f)
+{
+    while (f->dirty_files > 0) {
+        drop_file(f, 0);
+    }
+    f->n_dirs = 0;
+    f->pending_dir_ops = 0;
+    f->lost_files = 0;
+    f->overflow = 0;
+}
+
+/* -- the gate: counts the call and decides its fate */
+
 enum gate_verdict { GATE_GO, GATE_FAIL, GATE_SHORT };
 
-/* Counts the call and decides its fate (errno is set for GATE_FAIL). */
 static enum gate_verdict gate(pqce_io_fault *f, pqce_io_kind kind)
 {
     f->calls_by_kind[PQCE_IO_ANY]++;
@@ -156,6 +301,7 @@ static enum gate_verdict gate(pqce_io_fault *f, pqce_io_kind kind)
         return GATE_SHORT;
     case PQCE_IO_FAULT_CRASH:
         f->crashed = 1;
+        lose_unsynced(f);
         errno = EIO;
         return GATE_FAIL;
     case PQCE_IO_FAULT_PASS:
@@ -166,7 +312,17 @@ static enum gate_verdict gate(pqce_io_fault *f, pqce_io_kind kind)
 
 static int fault_openat(void *ctx, int dirfd, const char *path, int flags, mode_t mode)
 {
-    return gate(ctx, PQCE_IO_OPEN) == GATE_GO ? openat(dirfd, path, flags, mode) : -1;
+    pqce_io_fault *f = ctx;
+    if (gate(f, PQCE_IO_OPEN) != GATE_GO) {
+        return -1;
+    }
+    struct stat st;
+    int creating = (flags & O_CREAT) != 0 && fstatat(dirfd, path, &st, AT_SYMLINK_NOFOLLOW) != 0;
+    int fd = openat(dirfd, path, flags, mode);
+    if (fd >= 0 && creating) {
+        note_dir_op(f, dirfd, path);
+    }
+    return fd;
 }
 
 static int fault_close(void *ctx, int fd)
@@ -190,10 +346,13 @@ static ssize_t fault_pread(void *ctx, int fd, void *buf, size_t len, off_t offse
 
 static ssize_t fault_write(void *ctx, int fd, const void *buf, size_t len)
 {
-    switch (gate(ctx, PQCE_IO_WRITE)) {
+    pqce_io_fault *f = ctx;
+    switch (gate(f, PQCE_IO_WRITE)) {
     case GATE_GO:
+        note_write(f, fd);
         return write(fd, buf, len);
     case GATE_SHORT:
+        note_write(f, fd);
         return len / 2 > 0 ? write(fd, buf, len / 2) : 0;
     case GATE_FAIL:
     default:
@@ -203,29 +362,69 @@ static ssize_t fault_write(void *ctx, int fd, const void *buf, size_t len)
 
 static int fault_fsync(void *ctx, int fd)
 {
-    return gate(ctx, PQCE_IO_FSYNC) == GATE_GO ? fsync(fd) : -1;
+    pqce_io_fault *f = ctx;
+    if (gate(f, PQCE_IO_FSYNC) != GATE_GO) {
+        return -1;
+    }
+    int rc = fsync(fd);
+    if (rc == 0) {
+        note_sync(f, fd, 1);
+    }
+    return rc;
 }
 
 static int fault_fdatasync(void *ctx, int fd)
 {
-    return gate(ctx, PQCE_IO_FDATASYNC) == GATE_GO ? fdatasync(fd) : -1;
+    pqce_io_fault *f = ctx;
+    if (gate(f, PQCE_IO_FDATASYNC) != GATE_GO) {
+        return -1;
+    }
+    int rc = fdatasync(fd);
+    if (rc == 0) {
+        note_sync(f, fd, 0);
+    }
+    return rc;
 }
 
 static int fault_renameat(void *ctx, int olddirfd, const char *oldpath, int newdirfd,
                           const char *newpath)
 {
-    return gate(ctx, PQCE_IO_RENAME) == GATE_GO ? renameat(olddirfd, oldpath, newdirfd, newpath)
-                                                : -1;
+    pqce_io_fault *f = ctx;
+    if (gate(f, PQCE_IO_RENAME) != GATE_GO) {
+        return -1;
+    }
+    int rc = renameat(olddirfd, oldpath, newdirfd, newpath);
+    if (rc == 0) {
+        note_dir_op(f, olddirfd, oldpath);
+        note_dir_op(f, newdirfd, newpath);
+    }
+    return rc;
 }
 
 static int fault_unlinkat(void *ctx, int dirfd, const char *path, int flags)
 {
-    return gate(ctx, PQCE_IO_UNLINK) == GATE_GO ? unlinkat(dirfd, path, flags) : -1;
+    pqce_io_fault *f = ctx;
+    if (gate(f, PQCE_IO_UNLINK) != GATE_GO) {
+        return -1;
+    }
+    int rc = unlinkat(dirfd, path, flags);
+    if (rc == 0) {
+        note_dir_op(f, dirfd, path);
+    }
+    return rc;
 }
 
 static int fault_mkdirat(void *ctx, int dirfd, const char *path, mode_t mode)
 {
-    return gate(ctx, PQCE_IO_MKDIR) == GATE_GO ? mkdirat(dirfd, path, mode) : -1;
+    pqce_io_fault *f = ctx;
+    if (gate(f, PQCE_IO_MKDIR) != GATE_GO) {
+        return -1;
+    }
+    int rc = mkdirat(dirfd, path, mode);
+    if (rc == 0) {
+        note_dir_op(f, dirfd, path);
+    }
+    return rc;
 }
 
 static int fault_fstatat(void *ctx, int dirfd, const char *path, struct stat *st, int flags)
@@ -293,4 +492,12 @@ void pqce_io_fault_arm(pqce_io_fault *f, pqce_io_fault_mode mode, pqce_io_kind k
     f->fired = 0;
     f->crashed = 0;
     f->short_pending = 0;
+    forget_model(f); /* the checkpoint: all before counts as durable */
+}
+
+void pqce_io_fault_fini(pqce_io_fault *f)
+{
+    if (f != NULL) {
+        forget_model(f);
+    }
 }

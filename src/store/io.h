@@ -28,6 +28,10 @@
  *         pqce_store_free(s);                    // "power loss": releases fds only
  *         ... reopen with pqce_store_dir_new (the real OS), check old or new ...
  *     }
+ *     pqce_io_fault_fini(&f);
+ *
+ * and, after a run that returned 0, f.dirty_files == 0 &&
+ * f.pending_dir_ops == 0 checks that it left nothing unsynced.
  */
 #ifndef PQCE_STORE_IO_H
 #define PQCE_STORE_IO_H
@@ -91,7 +95,25 @@ const pqce_io *pqce_io_real(void);
  */
 int pqce_store_dir_new_with_io(pqce_store **store, const char *path, const pqce_io *io);
 
-/* ---- Fault injection ------------------------------------------------------ */
+/* ---- Fault injection ------------------------------------------------------
+ *
+ * The injector also keeps a model of what is durable, so that a simulated
+ * power loss loses what a real one could, and so that a test can check that
+ * an operation which reported success left nothing to chance:
+ *
+ *  - file data: a regular file written through the table is "dirty" from
+ *    its first write until an fsync or fdatasync of it succeeds;
+ *  - directory entries: a create (openat with O_CREAT that made the file),
+ *    mkdirat, renameat (both directories) or unlinkat is "pending" in its
+ *    directory until an fsync of that directory succeeds.
+ *
+ * pqce_io_fault_arm is a checkpoint: what happened before it counts as
+ * durable. After an operation that returned 0, dirty_files == 0 and
+ * pending_dir_ops == 0 say that it made everything it did durable
+ * (CONVENTIONS rule 15: a completed save is durable).
+ */
+
+#define PQCE_IO_FAULT_TRACK_MAX 64 /* files and directories tracked at once */
 
 typedef enum pqce_io_fault_mode {
     /* Every call goes to the OS; the calls are counted. */
@@ -106,13 +128,30 @@ typedef enum pqce_io_fault_mode {
      * 0, later writes go to the OS. */
     PQCE_IO_FAULT_SHORT,
     /* Power loss at the k-th call of `kind`: that call and every later call
-     * of any kind fail with EIO without touching the disk. What earlier
-     * calls did stays (as if the page cache reached the disk; the store's
-     * ordering of fsync and rename is what is tested, not the loss of
-     * unsynced data). close and closedir still release the descriptor (so
-     * that a test looping over k does not run out of them) but report EIO. */
+     * of any kind fail with EIO without touching the disk, and every dirty
+     * file loses what was written since its last sync (it is cut back to
+     * its length at that sync, 0 for a file never synced: the usual outcome
+     * on ext4 and XFS). Directory operations that were not yet synced are
+     * kept (they cannot be undone from user space); pending_dir_ops at the
+     * crash says how many a real power loss could have lost. close and
+     * closedir still release the descriptor (so that a test looping over k
+     * does not run out of them) but report EIO. */
     PQCE_IO_FAULT_CRASH,
 } pqce_io_fault_mode;
+
+/* Internal bookkeeping of the durability model. */
+typedef struct pqce_io_fault_file {
+    dev_t dev;
+    ino_t ino;
+    int dup_fd;       /* kept open to cut the file back at a crash */
+    off_t synced_len; /* its length at the last sync */
+} pqce_io_fault_file;
+
+typedef struct pqce_io_fault_dir {
+    dev_t dev;
+    ino_t ino;
+    uint64_t ops; /* directory operations since its last fsync */
+} pqce_io_fault_dir;
 
 typedef struct pqce_io_fault {
     pqce_io io; /* the injecting table: pass &fault.io to the store */
@@ -129,14 +168,28 @@ typedef struct pqce_io_fault {
     int fired;                                  /* the planned fault happened */
     int crashed;                                /* CRASH fired: all calls fail */
     int short_pending;                          /* SHORT: the next write fails */
+
+    /* The durability model (see above). */
+    size_t dirty_files;       /* files with unsynced data */
+    uint64_t pending_dir_ops; /* directory operations not yet synced */
+    uint64_t lost_files;      /* files cut back by the crash */
+    int overflow;             /* more than PQCE_IO_FAULT_TRACK_MAX at once: model incomplete */
+    pqce_io_fault_file files[PQCE_IO_FAULT_TRACK_MAX];
+    pqce_io_fault_dir dirs[PQCE_IO_FAULT_TRACK_MAX];
+    size_t n_dirs;
 } pqce_io_fault;
 
 /* Initialises f as a pass-through counting table (PQCE_IO_FAULT_PASS). */
 void pqce_io_fault_init(pqce_io_fault *f);
 
-/* Sets a new plan and resets the counters and the crashed state. For PASS,
- * kind selects what `calls` counts and k and err are ignored. */
+/* Sets a new plan, resets the counters and the crashed state, and makes a
+ * durability checkpoint. For PASS, kind selects what `calls` counts and k
+ * and err are ignored. */
 void pqce_io_fault_arm(pqce_io_fault *f, pqce_io_fault_mode mode, pqce_io_kind kind, uint64_t k,
                        int err);
+
+/* Releases the descriptors the durability model keeps (one per dirty
+ * file). Call it when done with f; f may be armed again afterwards. */
+void pqce_io_fault_fini(pqce_io_fault *f);
 
 #endif /* PQCE_STORE_IO_H */

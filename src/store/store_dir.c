@@ -786,8 +786,20 @@ static int dir_lock(void *ctx, uint32_t timeout_ms)
     /* I9: a flock on our own descriptor of ".lock": another handle (in this
      * process or another) has its own descriptor and is excluded; the
      * kernel drops the lock if the process dies. */
-    int fd = d->io.openat(d->io.ctx, d->root_fd, LOCK_NAME,
-                          O_RDWR | O_CREAT | O_CLOEXEC | O_NOFOLLOW, FILE_MODE);
+    int flags = O_RDWR | O_CLOEXEC | O_NOFOLLOW;
+    int fd = d->io.openat(d->io.ctx, d->root_fd, LOCK_NAME, flags, 0);
+    if (fd < 0 && errno == ENOENT) {
+        fd = d->io.openat(d->io.ctx, d->root_fd, LOCK_NAME, flags | O_CREAT | O_EXCL, FILE_MODE);
+        if (fd >= 0) {
+            /* Not needed for the lock (its content and even its survival
+             * do not matter), but it leaves no directory entry unsynced,
+             * so "a completed save left nothing unsynced" stays checkable
+             * (io.h). A failure here is harmless and ignored. */
+            (void)d->io.fsync(d->io.ctx, d->root_fd);
+        } else if (errno == EEXIST) {
+            fd = d->io.openat(d->io.ctx, d->root_fd, LOCK_NAME, flags, 0);
+        }
+    }
     if (fd < 0) {
         int ret = io_error(d, "openat", LOCK_NAME, errno);
         release_reservation(d);
