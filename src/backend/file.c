@@ -203,8 +203,9 @@ static int derive(file_backend *f, uint8_t kek[PQCE_AES256_KEY_BYTES],
         ret = read_key_file(f->key_file, keybuf, &master_len, &err);
         if (ret != PQCE_OK) {
             if (err != 0) {
+                char ebuf[128]; /* GNU strerror_r: thread-safe, returns the text */
                 set_detail(f, "file backend: cannot read the key file %s: %s", f->key_file,
-                           strerror(err));
+                           strerror_r(err, ebuf, sizeof ebuf));
             } else {
                 set_detail(f,
                            "file backend: the key file %s is not a regular file of %u to %u "

@@ -118,8 +118,7 @@ static int mem_seal(void *ctx, uint8_t *blob, size_t blob_cap, size_t *blob_len,
     *blob_len = MEM_OVERHEAD + secret_len;
 cleanup:
     if (ret != PQCE_OK) {
-        pqce_memzero(blob,
-                     blob_cap < MEM_OVERHEAD + secret_len ? blob_cap : MEM_OVERHEAD + secret_len);
+        pqce_memzero(blob, MEM_OVERHEAD + secret_len); /* blob_cap >= this, checked above */
     }
     free(full_aad);
     return ret;
