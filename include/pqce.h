@@ -1013,21 +1013,29 @@ PQCE_API PQCE_NODISCARD int pqce_backend_memory_set_presence(pqce_backend *backe
  * Options of the file backend, for a Linux machine without a secure
  * element: the secret is sealed under a key-encryption key derived from a
  * passphrase with scrypt (memory-hard; OpenSSL's implementation), or from
- * a key file (at least 32 bytes, read at each seal/unseal). Exactly one of
- * passphrase and key_file. The backend copies what it needs.
+ * a key file (32 to 65536 bytes, read at each seal/unseal). Exactly one of
+ * passphrase (1 to 4096 bytes) and key_file. The backend copies what it
+ * needs (the passphrase onto locked pages, wiped at free). It has no user
+ * presence and no monotonic counter (a counter kept in a file is rolled
+ * back together with the files). Blob format and threat model:
+ * docs/BACKENDS.md.
  */
 typedef struct pqce_file_backend_options {
     uint32_t version;          /* PQCE_FILE_BACKEND_OPTIONS_VERSION */
-    const char *device_id;     /* NULL: the machine's /etc/machine-id */
+    const char *device_id;     /* NULL: a keyed hash of /etc/machine-id (32 hex
+                                  digits; machine-id(5) asks applications not to
+                                  expose the id itself), else the host name */
     const char *device_model;  /* NULL: "linux" */
     const uint8_t *passphrase; /* or NULL */
     size_t passphrase_len;
     const char *key_file;   /* or NULL */
-    uint32_t scrypt_log2_n; /* 0: 17 (N = 131072, r = 8, p = 1: 128 MiB) */
+    uint32_t scrypt_log2_n; /* 0: 17 (N = 131072, r = 8, p = 1: 128 MiB); 10..20 */
 } pqce_file_backend_options;
 
-/* Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_NOMEM, PQCE_ERR_IO (key file).
- * A wrong passphrase shows at unlock as PQCE_ERR_LOCKED. */
+/* Errors: PQCE_ERR_INVALID_ARG (bad options; a key file that is not a
+ * regular file of 32 to 65536 bytes), PQCE_ERR_NOMEM, PQCE_ERR_IO (the key
+ * file cannot be read). A wrong passphrase or key file shows at unlock as
+ * PQCE_ERR_LOCKED. */
 PQCE_API PQCE_NODISCARD int pqce_backend_file_new(pqce_backend **backend,
                                                   const pqce_file_backend_options *opts);
 
@@ -1055,7 +1063,12 @@ PQCE_API void pqce_backend_free(pqce_backend *backend);
 /*
  * A store in a directory (created if missing, mode 0700): one file per
  * object, written to a temporary file, fsynced, renamed into place, and the
- * directory fsynced. Errors: PQCE_ERR_INVALID_ARG, PQCE_ERR_IO, PQCE_ERR_NOMEM.
+ * directory fsynced. Entries beginning with '.' belong to the store (its
+ * ".lock" and temporary files), so object names with a component that
+ * begins with '.' are refused. Temporary files left by dead processes are
+ * removed here. Layout and crash-safety invariants: docs/BACKENDS.md.
+ * Errors: PQCE_ERR_INVALID_ARG (path NULL, empty, or not a directory),
+ * PQCE_ERR_IO, PQCE_ERR_NOMEM.
  */
 PQCE_API PQCE_NODISCARD int pqce_store_dir_new(pqce_store **store, const char *path);
 

@@ -3,6 +3,8 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <unistd.h>
 
 int pqce_backend_new(pqce_backend **backend, const pqce_backend_ops *ops, void *ctx)
 {
@@ -129,4 +131,53 @@ void pqce_backend_detail(pqce_backend *b, char *buf, size_t cap)
         b->ops->last_error(b->ctx, buf, cap);
         buf[cap - 1] = '\0';
     }
+}
+
+int pqce_backend_copy_field(char *dst, size_t cap, const char *value, const char *dflt)
+{
+    const char *v = value != NULL ? value : dflt;
+    if (dst == NULL || cap == 0 || v == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    size_t n = strnlen(v, cap);
+    if (n >= cap) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    memcpy(dst, v, n + 1);
+    return PQCE_OK;
+}
+
+static size_t secret_map_len(size_t len)
+{
+    long page = sysconf(_SC_PAGESIZE);
+    size_t p = page > 0 ? (size_t)page : 4096u;
+    return len > SIZE_MAX - p ? 0 : (len + p - 1) / p * p;
+}
+
+void *pqce_backend_secret_alloc(size_t len)
+{
+    size_t map_len = secret_map_len(len);
+    if (len == 0 || map_len == 0) {
+        return NULL;
+    }
+    void *p = mmap(NULL, map_len, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+    if (p == MAP_FAILED) {
+        return NULL;
+    }
+    /* Best effort, see the header: a failure leaves the pages swappable or
+     * dumpable, not the secret unprotected in any other way. */
+    (void)mlock(p, map_len);
+    (void)madvise(p, map_len, MADV_DONTDUMP);
+    return p;
+}
+
+void pqce_backend_secret_free(void *p, size_t len)
+{
+    if (p == NULL) {
+        return;
+    }
+    size_t map_len = secret_map_len(len);
+    pqce_memzero(p, len);
+    (void)munlock(p, map_len);
+    (void)munmap(p, map_len);
 }

@@ -26,4 +26,18 @@ int pqce_backend_has_counter(const pqce_backend *b);
 /* The backend's last error sentence ("" when none). */
 void pqce_backend_detail(pqce_backend *b, char *buf, size_t cap);
 
+/* For the built-in backends: copies value (or dflt when value is NULL) into
+ * a device field of cap bytes. PQCE_ERR_INVALID_ARG if it does not fit
+ * with its NUL. */
+int pqce_backend_copy_field(char *dst, size_t cap, const char *value, const char *dflt);
+
+/* For the built-in backends: len bytes for a secret held as long as the
+ * backend lives, on pages of their own that are locked in RAM (mlock) and
+ * left out of core dumps (MADV_DONTDUMP) where the system allows it (both
+ * are best effort: an RLIMIT_MEMLOCK of 0 must not stop a test). Zeroed.
+ * NULL when out of memory. pqce_backend_secret_free wipes and unmaps;
+ * accepts NULL. */
+void *pqce_backend_secret_alloc(size_t len);
+void pqce_backend_secret_free(void *p, size_t len);
+
 #endif /* PQCE_BACKEND_BACKEND_H */

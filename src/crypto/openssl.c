@@ -3,13 +3,15 @@
  *
  * It implements aes_gcm.h (AES-256-GCM [SP800-38D] through EVP; OpenSSL
  * picks its AES-NI/VAES and carry-less multiply code at run time),
- * x25519.h (X25519 [RFC7748] for X-Wing) and sha2.h (SHA-2 [FIPS180-4],
- * only for the HashML-DSA pre-hashes). Every OpenSSL return value is
+ * x25519.h (X25519 [RFC7748] for X-Wing), sha2.h (SHA-2 [FIPS180-4],
+ * only for the HashML-DSA pre-hashes) and scrypt.h (scrypt [RFC7914], for
+ * the file backend's passphrase). Every OpenSSL return value is
  * checked and mapped to a pqce code, and the OpenSSL error queue is cleared
  * on every failure so that no error state leaks to the caller's thread. No
  * OpenSSL type crosses these headers.
  */
 #include "crypto/aes_gcm.h"
+#include "crypto/scrypt.h"
 #include "crypto/sha2.h"
 #include "crypto/x25519.h"
 
@@ -369,5 +371,36 @@ int pqce_sha2_digest(pqce_sha2_alg alg, uint8_t *out, size_t out_cap, size_t *ou
         return PQCE_ERR_CRYPTO;
     }
     *out_len = len;
+    return PQCE_OK;
+}
+
+/* ---- scrypt ----------------------------------------------------------------- */
+
+int pqce_scrypt(uint8_t *out, size_t out_len, const uint8_t *pass, size_t pass_len,
+                const uint8_t *salt, size_t salt_len, uint64_t n, uint32_t r, uint32_t p)
+{
+    if (out == NULL || out_len == 0 || (pass == NULL && pass_len > 0) ||
+        (salt == NULL && salt_len > 0) || n < 2 || (n & (n - 1)) != 0 || r == 0 || p == 0) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    /* OpenSSL refuses to allocate more than maxmem; it needs
+     * 128 * r * (n + 2) bytes for V and X and 128 * r * p for B. Computing
+     * the exact need here (checked for overflow) lets the caller's bounds,
+     * not OpenSSL's 32 MiB default, decide what is acceptable. */
+    uint64_t blocks = n + 2u + p;
+    if (blocks < n || (uint64_t)r > UINT64_MAX / 128u / blocks) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    uint64_t need = 128u * (uint64_t)r * blocks + 4096u;
+    if (need > SIZE_MAX) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    static const uint8_t empty[1];
+    if (EVP_PBE_scrypt(pass_len > 0 ? (const char *)pass : (const char *)empty, pass_len,
+                       salt_len > 0 ? salt : empty, salt_len, n, r, p, need, out, out_len) != 1) {
+        ERR_clear_error();
+        pqce_memzero(out, out_len);
+        return PQCE_ERR_CRYPTO;
+    }
     return PQCE_OK;
 }

@@ -230,7 +230,8 @@ static int mem_append(void *ctx, const char *name, const uint8_t *buf, size_t le
     }
     if (len > SIZE_MAX - o->len) {
         ret = PQCE_ERR_NOMEM;
-    } else if ((ret = grow(&o->data, &o->cap, o->len + len)) == PQCE_OK) {
+    } else if (len > 0 && (ret = grow(&o->data, &o->cap, o->len + len)) == PQCE_OK) {
+        /* len > 0: an empty append may pass buf NULL (memcpy must not see it) */
         memcpy(o->data + o->len, buf, len);
         o->len += len;
     }
