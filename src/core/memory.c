@@ -7,8 +7,16 @@
 void pqce_memzero(void *p, size_t len)
 {
     if (p != NULL && len > 0) {
-        /* explicit_bzero is glibc >= 2.25; the compiler may not drop it. */
+#if defined(__GNUC__) || defined(__clang__)
+        /* memset, then a barrier that tells the compiler the memory is
+         * read: the store cannot be dropped as dead. Unlike explicit_bzero,
+         * memset is checked by AddressSanitizer, so a wipe of the wrong
+         * length is caught in the sanitizer run. */
+        memset(p, 0, len);
+        __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
         explicit_bzero(p, len);
+#endif
     }
 }
 

@@ -321,7 +321,7 @@ static int descriptor_read(pqce_vault *v)
 static int manifest_load(pqce_vault *v, pqce_manifest *m)
 {
     uint8_t *buf = NULL, *plain = NULL;
-    size_t len = 0;
+    size_t len = 0, plain_len = 0;
     pqce_reader *r = NULL;
     pqce_identity id = identity_of(v);
     int ret = pqce_store_get(v->store, MANIFEST_OBJECT, MANIFEST_MAX, &buf, &len);
@@ -340,6 +340,7 @@ static int manifest_load(pqce_vault *v, pqce_manifest *m)
                    pqce_error_name(ret));
         goto cleanup;
     }
+    plain_len = (size_t)info.size;
     if (strcmp(meta->name, MANIFEST_NAME) != 0 || info.size > MANIFEST_MAX ||
         (plain = malloc((size_t)info.size + 1)) == NULL) {
         ret = fail(v, plain == NULL && info.size <= MANIFEST_MAX ? PQCE_ERR_NOMEM : PQCE_ERR_FORMAT,
@@ -386,7 +387,7 @@ static int manifest_load(pqce_vault *v, pqce_manifest *m)
 cleanup:
     pqce_reader_free(r);
     if (plain != NULL) {
-        pqce_memzero(plain, len);
+        pqce_memzero(plain, plain_len);
         free(plain);
     }
     free(buf);
