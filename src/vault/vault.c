@@ -676,13 +676,17 @@ int pqce_vault_create(pqce_vault **out, pqce_backend *backend, pqce_store *store
     }
     pqce_manifest_init(&v->saved, v->vault_id);
     pqce_manifest_init(&v->view, v->vault_id);
-    /* The empty manifest (generation 0) first, then the descriptor: a store
-     * with a descriptor always has a manifest. */
-    if ((ret = manifest_store(v, &v->saved)) != PQCE_OK || (ret = descriptor_write(v)) != PQCE_OK) {
+    /* A monotonic counter cannot be reset: the first manifest starts at its
+     * current value [V4]. */
+    if (pqce_backend_has_counter(backend) &&
+        pqce_backend_counter_read(backend, &v->saved.generation) != PQCE_OK) {
+        ret = fail(v, PQCE_ERR_BACKEND, "cannot read the backend's counter");
         goto cleanup;
     }
-    if (pqce_backend_has_counter(backend)) {
-        (void)pqce_backend_counter_advance(backend, 0);
+    /* The empty manifest first, then the descriptor: a store with a
+     * descriptor always has a manifest. */
+    if ((ret = manifest_store(v, &v->saved)) != PQCE_OK || (ret = descriptor_write(v)) != PQCE_OK) {
+        goto cleanup;
     }
     ret = pqce_audit_open(&v->audit, store, AUDIT_OBJECT);
 cleanup:
