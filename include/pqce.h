@@ -1222,6 +1222,12 @@ PQCE_API PQCE_NODISCARD int pqce_vault_put(pqce_vault *vault, pqce_artifact_ref 
 PQCE_API PQCE_NODISCARD int pqce_vault_put_fd(pqce_vault *vault, pqce_artifact_ref *ref,
                                               const pqce_metadata *meta, int fd, unsigned flags);
 
+/* As pqce_vault_put_fd, with the content from a callback (e.g. to report
+ * progress). A callback failure is PQCE_ERR_IO. */
+PQCE_API PQCE_NODISCARD int pqce_vault_put_reader(pqce_vault *vault, pqce_artifact_ref *ref,
+                                                  const pqce_metadata *meta, pqce_read_fn read,
+                                                  void *read_ctx, unsigned flags);
+
 /*
  * Imports a container that was sealed to this vault's recipient key (by a
  * model vendor with pqce_seal_*, see pqce_vault_recipient) without

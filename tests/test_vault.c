@@ -655,6 +655,114 @@ static void test_recipient_key_opens_sealed_artifacts(void)
     fixture_down(&f);
 }
 
+/* put from a pipe and from a callback, get to a descriptor, and a
+ * random-access reader: the same bytes every way. */
+static int chunked_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
+{
+    struct {
+        const uint8_t *p;
+        size_t left;
+    } *src = ctx;
+    size_t n = src->left < cap ? src->left : cap;
+    n = n > 1000 ? 1000 : n;
+    memcpy(buf, src->p, n);
+    src->p += n;
+    src->left -= n;
+    *got = n;
+    return 0;
+}
+
+static void test_put_from_fd_and_callback_get_to_fd_and_random_access(void)
+{
+    fixture f;
+    CHECK(fixture_up(&f) == 0);
+    size_t n = 300000;
+    uint8_t *content = malloc(n), *back = malloc(n);
+    CHECK(content != NULL && back != NULL);
+    test_fill(content, n, "streams", 0);
+    FILE *in = tmpfile();
+    CHECK(in != NULL && fwrite(content, 1, n, in) == n && fflush(in) == 0);
+    rewind(in);
+    pqce_metadata m = meta_of("from-fd", PQCE_KIND_MODEL_WEIGHTS);
+    pqce_artifact_ref r1, r2;
+    CHECK_OK(pqce_vault_put_fd(f.vault, &r1, &m, fileno(in), 0));
+    fclose(in);
+    struct {
+        const uint8_t *p;
+        size_t left;
+    } src = {content, n};
+    pqce_metadata m2 = meta_of("from-callback", PQCE_KIND_MODEL_WEIGHTS);
+    CHECK_OK(pqce_vault_put_reader(f.vault, &r2, &m2, chunked_read, &src, 0));
+    CHECK(strcmp(r1.sha3_256_hex, r2.sha3_256_hex) == 0 && r1.size == n && r2.size == n);
+    CHECK_OK(pqce_vault_save(f.vault));
+    FILE *out = tmpfile();
+    CHECK(out != NULL);
+    CHECK_OK(pqce_vault_get_fd(f.vault, "from-fd", NULL, fileno(out)));
+    rewind(out);
+    CHECK(fread(back, 1, n, out) == n);
+    fclose(out);
+    CHECK_MEM_EQ(back, content, n);
+    pqce_reader *r = NULL;
+    CHECK_OK(pqce_vault_open_artifact(f.vault, &r, "from-callback", NULL));
+    CHECK_OK(pqce_vault_lock(f.vault)); /* the reader keeps working */
+    uint8_t tensor[4096];
+    CHECK_OK(pqce_reader_pread(r, tensor, sizeof tensor, 123457));
+    CHECK_MEM_EQ(tensor, content + 123457, sizeof tensor);
+    CHECK_OK(pqce_reader_verify(r));
+    pqce_reader_free(r);
+    free(content);
+    free(back);
+    fixture_down(&f);
+}
+
+/* A model vendor seals for the device's recipient key; the device imports
+ * the file without re-encrypting it. A file sealed to another key is
+ * refused. */
+static void test_import_of_a_vendor_sealed_file(void)
+{
+    fixture f;
+    CHECK(fixture_up(&f) == 0);
+    uint8_t pk[PQCE_RECIPIENT_MAX_BYTES];
+    size_t pk_len;
+    uint16_t suite;
+    CHECK_OK(pqce_vault_recipient(f.vault, &suite, pk, sizeof pk, &pk_len));
+    uint8_t model[20000];
+    test_fill(model, sizeof model, "vendor", 0);
+    pqce_recipient to = {suite, pk, pk_len};
+    pqce_metadata m = meta_of("vendor-model", PQCE_KIND_MODEL_WEIGHTS);
+    m.size = PQCE_SIZE_UNKNOWN;
+    FILE *plain = tmpfile(), *sealed = tmpfile();
+    CHECK(plain != NULL && sealed != NULL);
+    CHECK(fwrite(model, 1, sizeof model, plain) == sizeof model && fflush(plain) == 0);
+    rewind(plain);
+    pqce_artifact_info info;
+    CHECK_OK(pqce_seal_fd(NULL, fileno(sealed), &info, &m, &to, 1, fileno(plain)));
+    pqce_artifact_ref ref;
+    CHECK_OK(pqce_vault_import_fd(f.vault, &ref, fileno(sealed), 0));
+    CHECK(ref.size == sizeof model);
+    uint8_t *out;
+    size_t len;
+    CHECK_OK(get_all(f.vault, "vendor-model", NULL, &out, &len));
+    CHECK(len == sizeof model);
+    CHECK_MEM_EQ(out, model, len);
+    free(out);
+    CHECK_RC(pqce_vault_import_fd(f.vault, NULL, fileno(sealed), 0), PQCE_ERR_EXISTS);
+    /* a file for another device */
+    uint8_t other_seed[64] = {9}, other_pk[PQCE_MLKEM768_EK_BYTES];
+    size_t other_len;
+    CHECK_OK(pqce_identity_to_recipient(PQCE_SUITE_MLKEM768, other_pk, sizeof other_pk, &other_len,
+                                        other_seed, sizeof other_seed));
+    pqce_recipient other = {PQCE_SUITE_MLKEM768, other_pk, other_len};
+    FILE *foreign = tmpfile();
+    rewind(plain);
+    CHECK_OK(pqce_seal_fd(NULL, fileno(foreign), NULL, &m, &other, 1, fileno(plain)));
+    CHECK_RC(pqce_vault_import_fd(f.vault, NULL, fileno(foreign), 0), PQCE_ERR_DECRYPT);
+    fclose(plain);
+    fclose(sealed);
+    fclose(foreign);
+    fixture_down(&f);
+}
+
 int main(int argc, char **argv)
 {
     static const struct test_case cases[] = {
@@ -681,6 +789,8 @@ int main(int argc, char **argv)
         TEST_CASE(test_invalid_input_is_rejected),
         TEST_CASE(test_create_and_open_check_the_store),
         TEST_CASE(test_recipient_key_opens_sealed_artifacts),
+        TEST_CASE(test_put_from_fd_and_callback_get_to_fd_and_random_access),
+        TEST_CASE(test_import_of_a_vendor_sealed_file),
     };
     return test_run(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }

@@ -1049,7 +1049,8 @@ static int buffer_read(void *ctx, uint8_t *buf, size_t cap, size_t *got)
 }
 
 static int put_common(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata *meta,
-                      const uint8_t *content, size_t content_len, int fd, unsigned flags)
+                      const uint8_t *content, size_t content_len, int fd, pqce_read_fn read_fn,
+                      void *read_ctx, unsigned flags)
 {
     char object[PQCE_STORE_NAME_MAX + 1];
     uint8_t rnd[8];
@@ -1080,7 +1081,7 @@ static int put_common(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata
     pqce_metadata m = *meta;
     m.device_id = v->device.device_id;
     m.created_ms = wall_ms();
-    m.size = fd >= 0 ? PQCE_SIZE_UNKNOWN : content_len;
+    m.size = fd >= 0 || read_fn != NULL ? PQCE_SIZE_UNKNOWN : content_len;
     if ((ret = pqce_random_bytes(v->copts.rng, rnd, sizeof rnd)) != PQCE_OK) {
         return audit_fail(v, PQCE_AUDIT_PUT, NULL, NULL, fail(v, ret, "no randomness"));
     }
@@ -1094,8 +1095,12 @@ static int put_common(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata
     pqce_sink sink = {sink_write, &os};
     pqce_recipient self = self_recipient(v);
     buffer_source bs = {content, content_len};
-    ret = pqce_seal_to_sink(&v->copts, &sink, &info, &m, &self, 1, fd, fd >= 0 ? NULL : buffer_read,
-                            fd >= 0 ? NULL : &bs);
+    if (fd < 0 && read_fn == NULL) {
+        read_fn = buffer_read;
+        read_ctx = &bs;
+    }
+    ret = pqce_seal_to_sink(&v->copts, &sink, &info, &m, &self, 1, fd, fd >= 0 ? NULL : read_fn,
+                            fd >= 0 ? NULL : read_ctx);
     if (ret != PQCE_OK) {
         pqce_store_write_abort(v->store, handle);
         fail(v, ret, "sealing the artifact failed");
@@ -1135,7 +1140,7 @@ int pqce_vault_put(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata *m
     if (v == NULL || (content == NULL && content_len > 0)) {
         return PQCE_ERR_INVALID_ARG;
     }
-    return put_common(v, ref, meta, content, content_len, -1, flags);
+    return put_common(v, ref, meta, content, content_len, -1, NULL, NULL, flags);
 }
 
 int pqce_vault_put_fd(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata *meta, int fd,
@@ -1144,7 +1149,16 @@ int pqce_vault_put_fd(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata
     if (v == NULL || fd < 0) {
         return PQCE_ERR_INVALID_ARG;
     }
-    return put_common(v, ref, meta, NULL, 0, fd, flags);
+    return put_common(v, ref, meta, NULL, 0, fd, NULL, NULL, flags);
+}
+
+int pqce_vault_put_reader(pqce_vault *v, pqce_artifact_ref *ref, const pqce_metadata *meta,
+                          pqce_read_fn read_fn, void *read_ctx, unsigned flags)
+{
+    if (v == NULL || read_fn == NULL) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    return put_common(v, ref, meta, NULL, 0, -1, read_fn, read_ctx, flags);
 }
 
 static int copy_fd_to_object(pqce_vault *v, int fd, uint64_t size, const char *object)
