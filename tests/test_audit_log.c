@@ -1370,6 +1370,64 @@ static void test_siphash24_matches_the_reference_vector(void)
     CHECK(pqce_siphash24(k, m, 0) == 0x726fdb47dd0e0e31ull); /* the reference table's first */
 }
 
+static void test_extends_checks_a_saved_prefix_without_the_key(void)
+{
+    enum { N = 1000 };
+    pqce_store *store = NULL;
+    pqce_audit_log *log = NULL;
+    uint8_t(*heads)[32] = calloc(N, 32);
+    uint8_t wrong[32] = {0};
+    uint64_t count;
+    CHECK(heads != NULL);
+    CHECK_OK(pqce_store_memory_new(&store));
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    pqce_audit_set_key(log, key1);
+    for (uint64_t i = 0; i < N; i++) {
+        if (i % 7 == 3) {
+            pqce_audit_set_key(log, NULL);
+        }
+        CHECK_OK(app_n(log, i));
+        pqce_audit_set_key(log, key1);
+        pqce_audit_head(log, &count, heads[i]);
+    }
+    pqce_audit_close(log);
+    /* A fresh, locked handle: every saved prefix checks, nothing else does. */
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    static const uint64_t cs[] = {1, 2, 255, 256, 257, 511, 512, 513, 700, 999, 1000};
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        CHECK_OK(pqce_audit_extends(log, cs[i], heads[cs[i] - 1]));
+        CHECK_RC(pqce_audit_extends(log, cs[i], heads[cs[i] % N]), PQCE_ERR_DECRYPT);
+    }
+    CHECK_OK(pqce_audit_extends(log, 0, NULL));
+    CHECK_RC(pqce_audit_extends(log, N + 1, wrong), PQCE_ERR_DECRYPT);
+    CHECK_RC(pqce_audit_extends(log, 5, NULL), PQCE_ERR_INVALID_ARG);
+    pqce_audit_close(log);
+
+    /* Cut to 700 records and edit record 650: a prefix of 600 still checks. */
+    uint8_t *raw = NULL;
+    size_t len, off = 16;
+    CHECK_OK(raw_get(store, &raw, &len));
+    size_t at650 = 0;
+    for (int i = 0; i < 700; i++) {
+        if (i == 650) {
+            at650 = off;
+        }
+        off += 4 + ((size_t)raw[off + 2] << 8 | raw[off + 3]);
+    }
+    raw[at650 + 20] ^= 1; /* time_ms of record 650 */
+    CHECK_OK(pqce_store_put(store, OBJ, raw, off));
+    free(raw);
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    CHECK_RC(pqce_audit_extends(log, N, heads[N - 1]), PQCE_ERR_DECRYPT);
+    CHECK_RC(pqce_audit_extends(log, 700, heads[699]), PQCE_ERR_DECRYPT);
+    CHECK_RC(pqce_audit_extends(log, 651, heads[650]), PQCE_ERR_DECRYPT);
+    CHECK_OK(pqce_audit_extends(log, 650, heads[649]));
+    CHECK_OK(pqce_audit_extends(log, 600, heads[599]));
+    pqce_audit_close(log);
+    free(heads);
+    pqce_store_free(store);
+}
+
 static const struct test_case cases[] = {
     TEST_CASE(test_query_returns_newest_first_with_filters_and_limit),
     TEST_CASE(test_query_limit_zero_means_100),
@@ -1402,6 +1460,7 @@ static const struct test_case cases[] = {
     TEST_CASE(test_worked_example_of_the_document),
     TEST_CASE(test_garbage_after_records_is_reported_not_hidden),
     TEST_CASE(test_siphash24_matches_the_reference_vector),
+    TEST_CASE(test_extends_checks_a_saved_prefix_without_the_key),
 };
 
 int main(int argc, char **argv)
