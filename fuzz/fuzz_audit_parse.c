@@ -4,8 +4,8 @@
  *
  * Byte 0 chooses the mode:
  *  - odd: the rest of the input is the log object. It is opened; if it
- *    opens, search (with and without filters), count_gets, export, verify
- *    (with and without the expected length and head) and an append run on
+ *    opens, extends, search (with and without filters), count_gets, export,
+ *    verify (with and without the expected length and head) and an append run on
  *    it with a fixed key, then again after the key is removed. Nothing may
  *    crash or trip a sanitizer, whatever the bytes.
  *  - even: bytes 1-4 give a position, byte 5 an XOR mask, the rest is cut
@@ -47,6 +47,9 @@ static void exercise(pqce_audit_log *log)
     uint8_t head[32];
 
     pqce_audit_head(log, &count, head);
+    (void)pqce_audit_extends(log, count, head);
+    (void)pqce_audit_extends(log, count / 2 + 1, head);
+    (void)pqce_audit_extends(log, count + 1, head);
     if (pqce_audit_search(log, &l, NULL) == PQCE_OK) {
         for (size_t i = 0; i < pqce_audit_list_count(l); i++) {
             const pqce_audit_entry *e = pqce_audit_list_at(l, i);

@@ -14,6 +14,7 @@
 
 #include "crypto/aes_gcm.h"
 #include "crypto/kmac.h"
+#include "crypto/siphash.h"
 #include "store/store.h"
 #include "test.h"
 #include "vault/audit_log.h"
@@ -1284,6 +1285,149 @@ static void test_append_rejects_out_of_bounds_records(void)
     pqce_store_free(store);
 }
 
+static void hex_to(uint8_t *out, const char *hex)
+{
+    for (size_t i = 0; hex[2 * i] != '\0'; i++) {
+        unsigned v;
+        sscanf(hex + 2 * i, "%2x", &v);
+        out[i] = (uint8_t)v;
+    }
+}
+
+static void test_worked_example_of_the_document(void)
+{
+    pqce_store *store = NULL;
+    pqce_audit_log *log = NULL;
+    uint8_t *raw = NULL, head[32], expect_obj[60], expect_g[32], expect_h0[32];
+    size_t len;
+    uint64_t count;
+    hex_to(expect_obj, "895051414c0d0a1a000100000000000000000028010000030000000000000000"
+                       "0000019abbe2c053646576000f505143455f4552525f4c4f434b4544");
+    hex_to(expect_g, "cd1fc22390d04fea9bcd3af84bc7ffffea9d8c21f0f26de2f661d1aee8aefc63");
+    hex_to(expect_h0, "2b5fbf9007ce1d82fd11629c529c45f67cc89bd47329aef7157600f3598d250d");
+    CHECK_OK(pqce_store_memory_new(&store));
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    pqce_audit_head(log, &count, head);
+    CHECK(count == 0);
+    CHECK_MEM_EQ(head, expect_g, 32);
+    CHECK_OK(app(log, PQCE_AUDIT_UNLOCK, "dev", NULL, NULL, NULL, NULL, 0, "PQCE_ERR_LOCKED",
+                 1764088791123ull));
+    pqce_audit_head(log, &count, head);
+    CHECK(count == 1);
+    CHECK_MEM_EQ(head, expect_h0, 32);
+    CHECK_OK(raw_get(store, &raw, &len));
+    CHECK(len == sizeof expect_obj);
+    CHECK_MEM_EQ(raw, expect_obj, sizeof expect_obj);
+    free(raw);
+    pqce_audit_close(log);
+    pqce_store_free(store);
+}
+
+static void test_garbage_after_records_is_reported_not_hidden(void)
+{
+    pqce_store *store = NULL;
+    pqce_audit_log *log = NULL;
+    pqce_audit_list *l = NULL;
+    pqce_audit_report rep;
+    uint8_t head[32];
+    uint64_t count, n;
+    CHECK_OK(make_log(&store, 3, &count, head));
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    pqce_audit_set_key(log, key1);
+    /* Someone appends bytes that are not a record (a length out of bounds). */
+    static const uint8_t junk[] = {0xde, 0xad, 0xbe, 0xef, 1, 2, 3, 4};
+    CHECK_OK(pqce_store_append(store, OBJ, junk, sizeof junk));
+    CHECK_RC(pqce_audit_refresh(log), PQCE_ERR_FORMAT);
+    CHECK(strstr(pqce_audit_detail(log), "record 3") != NULL);
+    /* What parses is still readable... */
+    CHECK_OK(pqce_audit_search(log, &l, NULL));
+    CHECK(pqce_audit_list_count(l) == 3 && pqce_audit_list_at(l, 0)->authenticated == 1);
+    pqce_audit_list_free(l);
+    /* ...but verify reports the position, count_gets fails closed, and
+     * nothing is appended after bytes no reader could frame. */
+    CHECK_RC(pqce_audit_verify(log, &rep, count, head), PQCE_ERR_DECRYPT);
+    CHECK(rep.first_bad_seq == 3 && rep.entries == 3 && rep.authenticated == 3);
+    CHECK_RC(pqce_audit_count_gets(log, "model-weights", "com.example.app", 0, &n),
+             PQCE_ERR_DECRYPT);
+    CHECK_RC(app_n(log, 3), PQCE_ERR_FORMAT);
+    pqce_audit_close(log);
+    /* A new handle refuses to open it. */
+    CHECK_RC(pqce_audit_open(&log, store, OBJ), PQCE_ERR_FORMAT);
+    pqce_store_free(store);
+}
+
+static void test_siphash24_matches_the_reference_vector(void)
+{
+    /* [SipHash, Appendix A]: key 00..0f, message 00..0e. */
+    uint8_t k[16], m[15];
+    for (int i = 0; i < 16; i++) {
+        k[i] = (uint8_t)i;
+    }
+    for (int i = 0; i < 15; i++) {
+        m[i] = (uint8_t)i;
+    }
+    CHECK(pqce_siphash24(k, m, 15) == 0xa129ca6149be45e5ull);
+    CHECK(pqce_siphash24(k, m, 0) == 0x726fdb47dd0e0e31ull); /* the reference table's first */
+}
+
+static void test_extends_checks_a_saved_prefix_without_the_key(void)
+{
+    enum { N = 1000 };
+    pqce_store *store = NULL;
+    pqce_audit_log *log = NULL;
+    uint8_t(*heads)[32] = calloc(N, 32);
+    uint8_t wrong[32] = {0};
+    uint64_t count;
+    CHECK(heads != NULL);
+    CHECK_OK(pqce_store_memory_new(&store));
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    pqce_audit_set_key(log, key1);
+    for (uint64_t i = 0; i < N; i++) {
+        if (i % 7 == 3) {
+            pqce_audit_set_key(log, NULL);
+        }
+        CHECK_OK(app_n(log, i));
+        pqce_audit_set_key(log, key1);
+        pqce_audit_head(log, &count, heads[i]);
+    }
+    pqce_audit_close(log);
+    /* A fresh, locked handle: every saved prefix checks, nothing else does. */
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    static const uint64_t cs[] = {1, 2, 255, 256, 257, 511, 512, 513, 700, 999, 1000};
+    for (size_t i = 0; i < sizeof cs / sizeof cs[0]; i++) {
+        CHECK_OK(pqce_audit_extends(log, cs[i], heads[cs[i] - 1]));
+        CHECK_RC(pqce_audit_extends(log, cs[i], heads[cs[i] % N]), PQCE_ERR_DECRYPT);
+    }
+    CHECK_OK(pqce_audit_extends(log, 0, NULL));
+    CHECK_RC(pqce_audit_extends(log, N + 1, wrong), PQCE_ERR_DECRYPT);
+    CHECK_RC(pqce_audit_extends(log, 5, NULL), PQCE_ERR_INVALID_ARG);
+    pqce_audit_close(log);
+
+    /* Cut to 700 records and edit record 650: a prefix of 600 still checks. */
+    uint8_t *raw = NULL;
+    size_t len, off = 16;
+    CHECK_OK(raw_get(store, &raw, &len));
+    size_t at650 = 0;
+    for (int i = 0; i < 700; i++) {
+        if (i == 650) {
+            at650 = off;
+        }
+        off += 4 + ((size_t)raw[off + 2] << 8 | raw[off + 3]);
+    }
+    raw[at650 + 20] ^= 1; /* time_ms of record 650 */
+    CHECK_OK(pqce_store_put(store, OBJ, raw, off));
+    free(raw);
+    CHECK_OK(pqce_audit_open(&log, store, OBJ));
+    CHECK_RC(pqce_audit_extends(log, N, heads[N - 1]), PQCE_ERR_DECRYPT);
+    CHECK_RC(pqce_audit_extends(log, 700, heads[699]), PQCE_ERR_DECRYPT);
+    CHECK_RC(pqce_audit_extends(log, 651, heads[650]), PQCE_ERR_DECRYPT);
+    CHECK_OK(pqce_audit_extends(log, 650, heads[649]));
+    CHECK_OK(pqce_audit_extends(log, 600, heads[599]));
+    pqce_audit_close(log);
+    free(heads);
+    pqce_store_free(store);
+}
+
 static const struct test_case cases[] = {
     TEST_CASE(test_query_returns_newest_first_with_filters_and_limit),
     TEST_CASE(test_query_limit_zero_means_100),
@@ -1313,6 +1457,10 @@ static const struct test_case cases[] = {
     TEST_CASE(test_100k_records_append_query_and_verify),
     TEST_CASE(test_set_key_null_wipes_the_key_and_locks_reading),
     TEST_CASE(test_append_rejects_out_of_bounds_records),
+    TEST_CASE(test_worked_example_of_the_document),
+    TEST_CASE(test_garbage_after_records_is_reported_not_hidden),
+    TEST_CASE(test_siphash24_matches_the_reference_vector),
+    TEST_CASE(test_extends_checks_a_saved_prefix_without_the_key),
 };
 
 int main(int argc, char **argv)

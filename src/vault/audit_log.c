@@ -310,6 +310,16 @@ typedef struct audit_get {
     uint32_t kind, caller;
 } audit_get;
 
+/* Every CP_EVERY records, where record k starts and the chain value before
+ * it, so that h_{c-1} for any c is recomputed from at most CP_EVERY records
+ * (pqce_audit_extends) without keeping a hash per record. */
+#define CP_EVERY 256u
+
+typedef struct audit_checkpoint {
+    uint64_t offset;
+    uint8_t prev[HASH_BYTES];
+} audit_checkpoint;
+
 typedef struct audit_state {
     uint64_t count;      /* complete records held */
     uint64_t parsed_end; /* I1 */
@@ -322,6 +332,8 @@ typedef struct audit_state {
     size_t recs_cap;
     audit_get *gets;
     size_t ngets, gets_cap;
+    audit_checkpoint *cps; /* cps[k]: record k * CP_EVERY */
+    size_t ncps, cps_cap;
     strtab pub; /* device ids and plain details: in clear in the store */
     strtab sec; /* decrypted fields: wiped when the key goes */
 } audit_state;
@@ -370,6 +382,7 @@ static void state_free(audit_state *st)
     }
     free(st->gets);
     free(st->recs);
+    free(st->cps);
     free(st);
 }
 
@@ -491,12 +504,6 @@ static int gcm_key(pqce_audit_log *log, const uint8_t rk[PQCE_AES256_KEY_BYTES])
 /* A per-record key is used once (I4), so the nonce can be a constant. */
 static const uint8_t zero_nonce[PQCE_GCM_NONCE_BYTES];
 
-/*
- * Opens a sealed record (prev = h_{i-1} as this reader computed it) and
- * interns its fields into st->sec. PQCE_ERR_DECRYPT: the tag does not
- * verify, or the plaintext is not canonical (which only a key holder could
- * have written: it is treated like a bad tag).
- */
 /* The five secret fields of a sealed record, in their order [AUDIT, 4.3]. */
 typedef struct sealed_fields {
     const uint8_t *f[5];
@@ -520,6 +527,12 @@ static int intern_sealed(audit_state *st, const sealed_fields *sf, audit_rec *r)
     return PQCE_OK;
 }
 
+/*
+ * Opens a sealed record (prev = h_{i-1} as this reader computed it) and
+ * interns its fields into st->sec. PQCE_ERR_DECRYPT: the tag does not
+ * verify, or the plaintext is not canonical (which only a key holder could
+ * have written: it is treated like a bad tag).
+ */
 static int open_sealed(pqce_audit_log *log, audit_state *st, const parsed *p, const uint8_t *rec,
                        audit_rec *r)
 {
@@ -612,6 +625,22 @@ static int ingest(pqce_audit_log *log, audit_state *st, const uint8_t *rec, size
         mark_bad(st, st->count);
         set_detail(log, "audit record %llu does not parse", (unsigned long long)st->count);
         return ret;
+    }
+    if (st->count % CP_EVERY == 0) {
+        if (st->ncps == st->cps_cap) {
+            size_t ncap = st->cps_cap ? st->cps_cap * 2 : 16;
+            audit_checkpoint *n = realloc(st->cps, ncap * sizeof *n);
+            if (n == NULL) {
+                return PQCE_ERR_NOMEM;
+            }
+            st->cps = n;
+            st->cps_cap = ncap;
+        }
+        if (st->ncps == st->count / CP_EVERY) {
+            st->cps[st->ncps].offset = st->parsed_end;
+            memcpy(st->cps[st->ncps].prev, st->head, HASH_BYTES);
+            st->ncps++;
+        }
     }
     if (st->count == st->recs_cap) {
         if (st->recs_cap > SIZE_MAX / 2 / sizeof *st->recs) {
@@ -1033,6 +1062,77 @@ int pqce_audit_refresh(pqce_audit_log *log)
         return PQCE_ERR_INVALID_ARG;
     }
     return catch_up(log, 0);
+}
+
+/* h_{count-1} recomputed from the bytes of the store, starting at the
+ * checkpoint before it [AUDIT, 5]. A record that no longer parses there
+ * means the bytes changed: PQCE_ERR_DECRYPT. */
+static int chain_at(pqce_audit_log *log, uint64_t count, uint8_t h[HASH_BYTES])
+{
+    const audit_state *st = log->st;
+    const audit_checkpoint *cp = &st->cps[(count - 1) / CP_EVERY];
+    uint64_t first = (count - 1) / CP_EVERY * CP_EVERY;
+    reader r = {log->store, log->object, st->parsed_end, cp->offset, NULL, 0};
+    const uint8_t *p;
+    uint64_t off = cp->offset;
+    int ret = PQCE_OK;
+
+    if ((r.buf = malloc(READ_CHUNK)) == NULL) {
+        return PQCE_ERR_NOMEM;
+    }
+    memcpy(h, cp->prev, HASH_BYTES);
+    for (uint64_t i = first; i < count; i++) {
+        if (st->parsed_end - off < LEN_BYTES || (ret = rd_get(&r, off, LEN_BYTES, &p)) != PQCE_OK) {
+            ret = ret != PQCE_OK ? ret : PQCE_ERR_DECRYPT;
+            break;
+        }
+        uint32_t len = (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | (uint32_t)p[2] << 8 | p[3];
+        if (len < BODY_MIN || len > BODY_MAX || st->parsed_end - off - LEN_BYTES < len) {
+            ret = PQCE_ERR_DECRYPT;
+            break;
+        }
+        if ((ret = rd_get(&r, off, LEN_BYTES + (size_t)len, &p)) != PQCE_OK) {
+            break;
+        }
+        pqce_keccak k;
+        pqce_keccak_init(&k, PQCE_SHA3_256_RATE);
+        pqce_keccak_absorb(&k, (const uint8_t *)LABEL_CHAIN, strlen(LABEL_CHAIN));
+        pqce_keccak_absorb(&k, h, HASH_BYTES);
+        pqce_keccak_absorb(&k, p, LEN_BYTES + (size_t)len);
+        pqce_keccak_finalize(&k, PQCE_KECCAK_SUFFIX_SHA3);
+        pqce_keccak_squeeze(&k, h, HASH_BYTES);
+        off += LEN_BYTES + (uint64_t)len;
+    }
+    free(r.buf);
+    return ret;
+}
+
+int pqce_audit_extends(pqce_audit_log *log, uint64_t count, const uint8_t head[32])
+{
+    uint8_t h[HASH_BYTES];
+    if (log == NULL || (count > 0 && head == NULL)) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if (count == 0) {
+        return PQCE_OK;
+    }
+    if (count > log->st->count) {
+        set_detail(log, "the audit log holds fewer records than the %llu saved",
+                   (unsigned long long)count);
+        return PQCE_ERR_DECRYPT;
+    }
+    int ret = PQCE_OK;
+    if (count == log->st->count) {
+        memcpy(h, log->st->head, HASH_BYTES);
+    } else if ((ret = chain_at(log, count, h)) != PQCE_OK) {
+        return ret;
+    }
+    if (memcmp(h, head, HASH_BYTES) != 0) {
+        set_detail(log, "the first %llu audit records are not those saved",
+                   (unsigned long long)count);
+        return PQCE_ERR_DECRYPT;
+    }
+    return PQCE_OK;
 }
 
 /* ---- append [AUDIT, 4, 6] ------------------------------------------------- */

@@ -105,6 +105,18 @@ int pqce_audit_refresh(pqce_audit_log *log);
  * no record, the chain's initial value). As of the last read or append. */
 void pqce_audit_head(const pqce_audit_log *log, uint64_t *count, uint8_t head[32]);
 
+/*
+ * Whether the log, as last read, still begins with the count records whose
+ * chain head the manifest saved (the cheap form of verify's length and
+ * head check; no key needed). The vault calls it, after refresh and under
+ * the store's lock, before it records a new head in the manifest: without
+ * it, a save after a truncation would record the shorter log and the cut
+ * would no longer be detected. Re-reads at most 256 records. Errors:
+ * PQCE_ERR_DECRYPT (fewer records, or other records), PQCE_ERR_IO,
+ * PQCE_ERR_NOMEM, PQCE_ERR_INVALID_ARG.
+ */
+int pqce_audit_extends(pqce_audit_log *log, uint64_t count, const uint8_t head[32]);
+
 /* Query (pqce.h semantics: filters, newest first, limit; q NULL = the
  * newest 100). Reads what other handles appended first. Needs the key.
  * Entries after a record that does not parse are not returned (verify
