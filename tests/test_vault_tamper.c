@@ -230,6 +230,54 @@ static void test_tampered_or_truncated_audit_log_is_detected(void)
     fixture_down(&f);
 }
 
+/* A log cut back and then saved over keeps the evidence: the manifest
+ * never records a shorter log than before. */
+static void test_save_after_a_truncated_audit_log_keeps_the_evidence(void)
+{
+    fixture f;
+    CHECK(fixture_up(&f) == 0);
+    CHECK_OK(put_named(f.vault, "x", "1", NULL));
+    CHECK_OK(pqce_vault_save(f.vault));
+    CHECK_OK(put_named(f.vault, "y", "2", NULL));
+    CHECK_OK(pqce_vault_save(f.vault));
+    uint8_t *buf;
+    size_t len;
+    CHECK_OK(pqce_store_get(f.store, "audit.log", 1 << 24, &buf, &len));
+    CHECK_OK(pqce_store_put(f.store, "audit.log", buf, len / 3));
+    free(buf);
+    CHECK_OK(reopen(&f));
+    CHECK_OK(put_named(f.vault, "z", "3", NULL));
+    CHECK_OK(pqce_vault_save(f.vault));
+    CHECK_RC(pqce_vault_audit_verify(f.vault, NULL), PQCE_ERR_DECRYPT);
+    CHECK_OK(reopen(&f));
+    CHECK_RC(pqce_vault_audit_verify(f.vault, NULL), PQCE_ERR_DECRYPT);
+    fixture_down(&f);
+}
+
+/* A log damaged so that it no longer parses does not lock the owner out:
+ * the vault opens, artifacts are readable, verify reports the damage, and
+ * a rate-limited kind is refused (its window cannot be counted). */
+static void test_damaged_audit_log_does_not_lock_the_owner_out(void)
+{
+    fixture f;
+    CHECK(fixture_up(&f) == 0);
+    CHECK_OK(put_named(f.vault, "w", "weights", NULL));
+    CHECK_OK(pqce_vault_save(f.vault));
+    /* a record length beyond every bound, right after the 16-byte header */
+    CHECK_OK(flip_byte(f.store, "audit.log", 16, 0x7F));
+    CHECK_OK(reopen(&f));
+    char buf[16];
+    size_t len;
+    CHECK_OK(pqce_vault_get(f.vault, "w", NULL, (uint8_t *)buf, sizeof buf, &len));
+    CHECK(len == 7 && memcmp(buf, "weights", 7) == 0);
+    CHECK_RC(pqce_vault_audit_verify(f.vault, NULL), PQCE_ERR_DECRYPT);
+    CHECK(strstr(pqce_vault_error_detail(f.vault), "audit log") != NULL);
+    pqce_policy_rule rule = {PQCE_KIND_MODEL_WEIGHTS, NULL, 0, 0, 10};
+    CHECK_OK(pqce_vault_policy_set(f.vault, &rule));
+    CHECK_RC(pqce_vault_get(f.vault, "w", NULL, (uint8_t *)buf, sizeof buf, &len), PQCE_ERR_POLICY);
+    fixture_down(&f);
+}
+
 /* Another vault's objects do not open in this one. */
 static void test_object_from_another_vault_does_not_open(void)
 {
@@ -265,6 +313,8 @@ int main(int argc, char **argv)
         TEST_CASE(test_tampered_descriptor_fails_to_unlock),
         TEST_CASE(test_tampered_or_truncated_audit_log_is_detected),
         TEST_CASE(test_object_from_another_vault_does_not_open),
+        TEST_CASE(test_save_after_a_truncated_audit_log_keeps_the_evidence),
+        TEST_CASE(test_damaged_audit_log_does_not_lock_the_owner_out),
     };
     return test_run(argc, argv, cases, sizeof cases / sizeof cases[0]);
 }

@@ -97,7 +97,8 @@ struct pqce_vault {
     pqce_device_info device;
 
     pqce_session *session; /* NULL when locked */
-    pqce_audit_log *audit;
+    pqce_audit_log *audit; /* NULL when the log was too damaged to open */
+    int audit_damaged;
 
     pqce_manifest saved; /* the last manifest loaded or written */
     pqce_manifest view;  /* saved + pending */
@@ -712,8 +713,18 @@ int pqce_vault_open(pqce_vault **out, pqce_backend *backend, pqce_store *store,
     if (ret != PQCE_OK) {
         return ret;
     }
-    if ((ret = descriptor_read(v)) != PQCE_OK ||
-        (ret = pqce_audit_open(&v->audit, store, AUDIT_OBJECT)) != PQCE_OK) {
+    if ((ret = descriptor_read(v)) != PQCE_OK) {
+        pqce_vault_free(v);
+        return ret;
+    }
+    /* A damaged audit log must not lock the owner out of the artifacts: the
+     * vault opens without it, pqce_vault_audit_verify reports the damage,
+     * and rate-limited gets are refused (the window cannot be counted). */
+    ret = pqce_audit_open(&v->audit, store, AUDIT_OBJECT);
+    if (ret == PQCE_ERR_FORMAT) {
+        v->audit = NULL;
+        v->audit_damaged = 1;
+    } else if (ret != PQCE_OK) {
         pqce_vault_free(v);
         return ret;
     }
@@ -804,8 +815,10 @@ int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
         session_end(v);
         return fail(v, ret, "cannot rebuild the view");
     }
-    pqce_audit_set_key(v->audit, v->session->audit_key);
-    (void)pqce_audit_refresh(v->audit);
+    if (v->audit != NULL) {
+        pqce_audit_set_key(v->audit, v->session->audit_key);
+        (void)pqce_audit_refresh(v->audit);
+    }
     char details[160], key_id[PQCE_KEY_ID_BYTES];
     key_id_of(v, key_id);
     snprintf(details, sizeof details, "key_id=%s ttl=%llds%s", key_id, (long long)(ttl_ms / 1000),
@@ -962,8 +975,15 @@ int pqce_vault_save(pqce_vault *v)
     }
     next.generation = (base.generation > counter ? base.generation : counter) + 1;
     next.saved_ms = wall_ms();
-    (void)pqce_audit_refresh(v->audit);
-    pqce_audit_head(v->audit, &next.audit_count, next.audit_head);
+    /* The manifest records the audit log's length and head, and never a
+     * shorter log than the one it recorded before: if the log no longer
+     * begins with the saved (count, head), it was cut back or replaced, and
+     * keeping the old pair keeps that evident to pqce_vault_audit_verify. */
+    if (v->audit != NULL && pqce_audit_refresh(v->audit) == PQCE_OK &&
+        (base.audit_count == 0 ||
+         pqce_audit_extends(v->audit, base.audit_count, base.audit_head) == PQCE_OK)) {
+        pqce_audit_head(v->audit, &next.audit_count, next.audit_head);
+    }
     /* [V1] every object next references was committed at its put; [V2] */
     if ((ret = manifest_store(v, &next)) != PQCE_OK) {
         goto cleanup;
@@ -1502,7 +1522,8 @@ static int policy_check(pqce_vault *v, const pqce_manifest_entry *e, const char 
     if (r->max_uses_per_hour > 0) {
         uint64_t now = wall_ms(), uses = 0;
         uint64_t since = now > RATE_WINDOW_MS ? now - RATE_WINDOW_MS : 0;
-        int rc = pqce_audit_count_gets(v->audit, kind, who, since, &uses);
+        int rc = v->audit != NULL ? pqce_audit_count_gets(v->audit, kind, who, since, &uses)
+                                  : PQCE_ERR_DECRYPT;
         if (rc != PQCE_OK) {
             fail(v, PQCE_ERR_POLICY, "the rate window cannot be read from the audit log");
             goto denied;
@@ -1811,6 +1832,9 @@ int pqce_vault_audit_query(pqce_vault *v, pqce_audit_list **list, const pqce_aud
     if (!session_alive(v)) {
         return fail(v, PQCE_ERR_LOCKED, "enclave vault is locked; call unlock() first");
     }
+    if (v->audit == NULL) {
+        return fail(v, PQCE_ERR_DECRYPT, "the audit log is damaged and cannot be read");
+    }
     (void)pqce_audit_refresh(v->audit);
     return pqce_audit_search(v->audit, list, q);
 }
@@ -1823,8 +1847,14 @@ int pqce_vault_audit_verify(pqce_vault *v, pqce_audit_report *report)
     if (!session_alive(v)) {
         return fail(v, PQCE_ERR_LOCKED, "enclave vault is locked; call unlock() first");
     }
-    (void)pqce_audit_refresh(v->audit);
     pqce_audit_report local;
+    if (v->audit == NULL) {
+        if (report != NULL) {
+            memset(report, 0, sizeof *report);
+        }
+        return fail(v, PQCE_ERR_DECRYPT, "the audit log is damaged: a record does not parse");
+    }
+    (void)pqce_audit_refresh(v->audit);
     int ret = pqce_audit_verify(v->audit, report != NULL ? report : &local, v->saved.audit_count,
                                 v->saved.audit_head);
     if (ret == PQCE_ERR_DECRYPT) {
@@ -1841,6 +1871,9 @@ int pqce_vault_audit_export(pqce_vault *v, int fd, const pqce_audit_query *q)
     }
     if (!session_alive(v)) {
         return fail(v, PQCE_ERR_LOCKED, "enclave vault is locked; call unlock() first");
+    }
+    if (v->audit == NULL) {
+        return fail(v, PQCE_ERR_DECRYPT, "the audit log is damaged and cannot be read");
     }
     (void)pqce_audit_refresh(v->audit);
     return pqce_audit_export(v->audit, fd, q);
