@@ -101,7 +101,7 @@ static void test_dispatch_selects_avx2_exactly_when_the_cpu_has_it(void)
 {
     const pqce_mlkem_impl *list[PQCE_MLKEM_IMPL_MAX];
     size_t n = pqce_mlkem_impl_list(list);
-    printf("  AVX2 code compiled in: %s; CPU has AVX2: %s; selected: %s\n",
+    printf("  AVX2 code compiled in: %s; usable on this CPU: %s; selected: %s\n",
            PQCE_AVX2_COMPILED ? "yes" : "no", pqce_cpu_has_avx2() ? "yes" : "no",
            pqce_mlkem_impl_select()->name);
     CHECK(n >= 1 && list[0] == portable);
