@@ -4,12 +4,12 @@
  *
  * Each function of the AVX2 table gives bit for bit the result of the
  * portable one (not merely the same value mod q): on random inputs across
- * the documented ranges, on their extremes, and for the reductions on every
- * int16 value in every position. The whole KEM gives identical keys,
- * ciphertexts, shared secrets and errors on both paths, for valid and
- * invalid inputs. (The official vectors run through both paths in
- * test_vectors_mlkem.c; the portable building blocks are checked against
- * the pseudocode in test_mlkem.c.)
+ * the documented ranges, on their extremes, and where the domain allows on
+ * every input value in every position (reductions, ByteEncode_12,
+ * Compress_d with ByteEncode_d, ByteDecode_d with Decompress_d). The whole KEM gives identical
+ * keys, ciphertexts, shared secrets and errors on both paths, for valid and invalid inputs. (The
+ * official vectors run through both paths in test_vectors_mlkem.c; the portable building blocks are
+ * checked against the pseudocode in test_mlkem.c.)
  *
  * On a CPU without AVX2 (or with PQCE_X86_64_SIMD=OFF) there is nothing to
  * compare: the tests say so and check that the portable path is the one
@@ -234,6 +234,123 @@ static void test_tomont_equals_portable_for_every_int16(void)
     }
 }
 
+/* ByteEncode_12 of every int16 value in every position. */
+static void test_encode12_equals_portable_for_every_int16(void)
+{
+    const pqce_mlkem_impl *im = other_impl("encode12");
+    poly f;
+    uint8_t want[PQCE_MLKEM_POLY_BYTES], got[PQCE_MLKEM_POLY_BYTES];
+    for (uint32_t i = 0; im != NULL && i < 65536; i++) {
+        for (unsigned j = 0; j < 256; j++) {
+            f.c[j] = (int16_t)(uint16_t)(i + 257u * j);
+        }
+        portable->encode12(want, &f);
+        im->encode12(got, &f);
+        CHECK_MSG(memcmp(want, got, sizeof want) == 0, "encode12 of poly %u differs", i);
+    }
+}
+
+/* ByteDecode_12 of random bytes (about one 12-bit value in five >= q), of
+ * every 12-bit value in every position, and of canonical encodings: the
+ * same coefficients and the same out-of-range flag. */
+static void test_decode12_equals_portable_with_the_same_flag(void)
+{
+    const pqce_mlkem_impl *im = other_impl("decode12");
+    poly want, got;
+    uint8_t b[PQCE_MLKEM_POLY_BYTES];
+    size_t flagged = 0;
+    for (uint32_t n = 0; im != NULL && n < 4096 + 200; n++) {
+        if (n < 4096) {
+            /* value (n + 17 j) mod 4096 at position j */
+            for (unsigned j = 0; j < 256; j += 2) {
+                const uint32_t x = (n + 17u * j) % 4096u, y = (n + 17u * (j + 1)) % 4096u;
+                b[3 * j / 2] = (uint8_t)x;
+                b[3 * j / 2 + 1] = (uint8_t)(x >> 8 | y << 4);
+                b[3 * j / 2 + 2] = (uint8_t)(y >> 4);
+            }
+        } else {
+            test_fill(b, sizeof b, "avx2 decode12", n);
+            if (n % 2 == 0) {
+                random_poly(&want, "avx2 decode12 canonical", n, 0, Q - 1);
+                portable->encode12(b, &want);
+            }
+        }
+        const uint32_t flag_want = portable->decode12(&want, b);
+        const uint32_t flag_got = im->decode12(&got, b);
+        CHECK_MSG(flag_want == flag_got, "decode12 flag of input %u differs", n);
+        CHECK_MSG(memcmp(&want, &got, sizeof want) == 0, "decode12 of input %u differs", n);
+        flagged += flag_want != 0;
+    }
+    if (im != NULL) {
+        printf("  %zu of %u inputs had a value >= q\n", flagged, 4096 + 200);
+        CHECK(flagged > 0 && flagged < 4096 + 200);
+    }
+}
+
+static const unsigned compress_ds[5] = {1, 4, 5, 10, 11};
+
+/* ByteEncode_d(Compress_d(f)) for every d used and every int16 value in
+ * every position. The output is a heap buffer of exactly 32d bytes, so
+ * that the sanitizer build catches a write past it. */
+static void test_compress_encode_equals_portable_for_every_int16(void)
+{
+    const pqce_mlkem_impl *im = other_impl("compress_encode");
+    poly f;
+    uint8_t want[32 * 11];
+    for (size_t di = 0; im != NULL && di < 5; di++) {
+        const unsigned d = compress_ds[di];
+        uint8_t *got = malloc(32 * d);
+        CHECK(got != NULL);
+        for (uint32_t i = 0; i < 65536; i++) {
+            for (unsigned j = 0; j < 256; j++) {
+                f.c[j] = (int16_t)(uint16_t)(i + 257u * j);
+            }
+            portable->compress_encode(want, &f, d);
+            im->compress_encode(got, &f, d);
+            if (memcmp(want, got, 32 * d) != 0) {
+                free(got);
+                CHECK_MSG(0, "compress_encode d=%u of poly %u differs", d, i);
+            }
+        }
+        free(got);
+    }
+}
+
+/* Decompress_d(ByteDecode_d(a)) for every d used: every d-bit value in
+ * every position, and random bytes. The input is a heap buffer of exactly
+ * 32d bytes (the sanitizer build catches a read past it). */
+static void test_decode_decompress_equals_portable_for_every_value(void)
+{
+    const pqce_mlkem_impl *im = other_impl("decode_decompress");
+    poly want, got;
+    for (size_t di = 0; im != NULL && di < 5; di++) {
+        const unsigned d = compress_ds[di];
+        uint8_t *a = malloc(32 * d);
+        CHECK(a != NULL);
+        for (uint32_t n = 0; n < (1u << d) + 50; n++) {
+            if (n < (1u << d)) {
+                /* value (n + 17 j) mod 2^d at position j, bit by bit */
+                memset(a, 0, 32 * d);
+                for (unsigned j = 0; j < 256; j++) {
+                    const uint32_t v = (n + 17u * j) & ((1u << d) - 1u);
+                    for (unsigned b = 0; b < d; b++) {
+                        a[(d * j + b) / 8] |= (uint8_t)(((v >> b) & 1u) << ((d * j + b) % 8));
+                    }
+                }
+            } else {
+                test_fill(a, 32 * d, "avx2 decode_decompress", n);
+            }
+            portable->decode_decompress(&want, a, d);
+            im->decode_decompress(&got, a, d);
+            if (memcmp(&want, &got, sizeof want) != 0) {
+                free(a);
+                CHECK_MSG(0, "decode_decompress d=%u of input %u differs", d, n);
+            }
+        }
+        free(a);
+    }
+}
+
 /* ---- sampling --------------------------------------------------------------------- */
 
 /* 1 if SampleNTT(rho || x || y) needs more than the first three SHAKE128
@@ -405,6 +522,10 @@ int main(int argc, char **argv)
         TEST_CASE(test_basemul_acc_equals_portable_bit_for_bit),
         TEST_CASE(test_reduce_equals_portable_for_every_int16),
         TEST_CASE(test_tomont_equals_portable_for_every_int16),
+        TEST_CASE(test_encode12_equals_portable_for_every_int16),
+        TEST_CASE(test_decode12_equals_portable_with_the_same_flag),
+        TEST_CASE(test_compress_encode_equals_portable_for_every_int16),
+        TEST_CASE(test_decode_decompress_equals_portable_for_every_value),
         TEST_CASE(test_polymat_sample_equals_portable),
         TEST_CASE(test_polyvec_sample_noise_equals_portable),
         TEST_CASE(test_kem_outputs_are_identical_on_both_paths),

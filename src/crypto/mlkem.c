@@ -107,12 +107,12 @@ static void kpke_keygen(const impl *im, const params *p, uint8_t *ek, uint8_t *d
         im->basemul_acc(&t, &a[i * k], s, s_x, k);
         im->tomont(&t);                 /* removes basemul's R^-1: |t| < q */
         pqce_mlkem_poly_add(&t, &e[i]); /* |t| < q + 8q, fits int16_t */
-        pqce_mlkem_poly_encode12(ek + POLY_BYTES * i, &t);
+        im->encode12(ek + POLY_BYTES * i, &t);
     }
     memcpy(ek + POLY_BYTES * k, rho, 32);
     /* Step 20: dk_PKE = ByteEncode_12(s-hat). */
     for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_encode12(dk_pke + POLY_BYTES * i, &s[i]);
+        im->encode12(dk_pke + POLY_BYTES * i, &s[i]);
     }
 
     pqce_memzero(g_in, sizeof g_in);
@@ -152,16 +152,16 @@ static void kpke_encrypt(const impl *im, const params *p, uint8_t *c, const poly
         im->basemul_acc(&u, &a[i * k], y, y_x, k);
         im->invntt_mont(&u);
         pqce_mlkem_poly_add(&u, &e12[i]);
-        pqce_mlkem_poly_compress_encode(c + 32 * p->du * i, &u, p->du);
+        im->compress_encode(c + 32 * p->du * i, &u, p->du);
     }
     /* Steps 20, 21: v = NTT^-1(t-hat^T o y-hat) + e2 + mu, with
      * mu = Decompress_1(ByteDecode_1(m)); step 23: c2. */
     im->basemul_acc(&v, t_hat, y, y_x, k);
     im->invntt_mont(&v);
     pqce_mlkem_poly_add(&v, &e12[k]);
-    pqce_mlkem_poly_decode_decompress(&mu, m, 1);
+    im->decode_decompress(&mu, m, 1);
     pqce_mlkem_poly_add(&v, &mu);
-    pqce_mlkem_poly_compress_encode(c + 32 * p->du * k, &v, p->dv);
+    im->compress_encode(c + 32 * p->du * k, &v, p->dv);
 
     pqce_memzero(y, sizeof y);
     pqce_memzero(y_x, sizeof y_x);
@@ -183,7 +183,7 @@ static void kpke_decrypt(const impl *im, const params *p, uint8_t m[32], const u
 
     /* Step 3: u' = Decompress_du(ByteDecode_du(c1)), and its NTT (step 6). */
     for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_decode_decompress(&u_hat[i], c + 32 * p->du * i, p->du);
+        im->decode_decompress(&u_hat[i], c + 32 * p->du * i, p->du);
         im->ntt(&u_hat[i]);
         im->reduce(&u_hat[i]);
         im->mulcache(&u_x[i], &u_hat[i]);
@@ -191,15 +191,15 @@ static void kpke_decrypt(const impl *im, const params *p, uint8_t m[32], const u
     /* Step 5: s-hat = ByteDecode_12(dk_PKE), reduced mod q as ByteDecode_12
      * specifies; whether a value was >= q is not used (and stays secret). */
     for (unsigned i = 0; i < k; i++) {
-        (void)pqce_mlkem_poly_decode12(&s_hat[i], dk_pke + POLY_BYTES * i);
+        (void)im->decode12(&s_hat[i], dk_pke + POLY_BYTES * i);
     }
     /* Step 6: w = v' - NTT^-1(s-hat^T o NTT(u')), v' from c2 (step 4). */
     im->basemul_acc(&w, s_hat, u_hat, u_x, k);
     im->invntt_mont(&w);
-    pqce_mlkem_poly_decode_decompress(&v, c + 32 * p->du * k, p->dv);
+    im->decode_decompress(&v, c + 32 * p->du * k, p->dv);
     pqce_mlkem_poly_sub(&w, &v, &w); /* |w| < 2q */
     /* Step 7: m = ByteEncode_1(Compress_1(w)). */
-    pqce_mlkem_poly_compress_encode(m, &w, 1);
+    im->compress_encode(m, &w, 1);
 
     pqce_memzero(s_hat, sizeof s_hat);
     pqce_memzero(&w, sizeof w);
@@ -215,11 +215,11 @@ static void kpke_decrypt(const impl *im, const params *p, uint8_t m[32], const u
  * when every 12-bit value is below q. (The type check is the fixed array
  * size of the API.) ek is public, so the result may be branched on.
  */
-static int ek_decode_check(const params *p, poly *t_hat, const uint8_t *ek)
+static int ek_decode_check(const impl *im, const params *p, poly *t_hat, const uint8_t *ek)
 {
     uint32_t out_of_range = 0;
     for (unsigned i = 0; i < p->k; i++) {
-        out_of_range |= pqce_mlkem_poly_decode12(&t_hat[i], ek + POLY_BYTES * i);
+        out_of_range |= im->decode12(&t_hat[i], ek + POLY_BYTES * i);
     }
     return out_of_range != 0 ? PQCE_ERR_INVALID_KEY : PQCE_OK;
 }
@@ -264,7 +264,7 @@ static int encaps_internal(const impl *im, const params *p, uint8_t *ct, uint8_t
     uint8_t g_in[64]; /* m || H(ek) */
     uint8_t k_r[64];  /* K || r */
 
-    ret = ek_decode_check(p, t_hat, ek);
+    ret = ek_decode_check(im, p, t_hat, ek);
     if (ret != PQCE_OK) {
         goto cleanup;
     }
@@ -319,7 +319,7 @@ static void decaps_internal(const impl *im, const params *p, uint8_t ss[32], con
     /* Step 10: c' = K-PKE.Encrypt(ek_PKE, m', r'). ByteDecode_12 of the ek
      * inside dk reduces mod q; dk's ek is not subject to the 7.2 check. */
     for (unsigned i = 0; i < k; i++) {
-        (void)pqce_mlkem_poly_decode12(&t_hat[i], ek_pke + POLY_BYTES * i);
+        (void)im->decode12(&t_hat[i], ek_pke + POLY_BYTES * i);
     }
     kpke_encrypt(im, p, ct_prime, t_hat, ek_pke + POLY_BYTES * k, g_in, k_r + 32);
     /* Steps 11-13: if c != c' then K' = K-bar, by constant-time compare and
@@ -448,13 +448,13 @@ cleanup:
     return ret;
 }
 
-static int mlkem_check_ek(const params *p, const uint8_t *ek)
+int pqce_mlkem_check_ek_with(const impl *im, const params *p, const uint8_t *ek)
 {
     poly t_hat[K_MAX];
     if (ek == NULL) {
         return PQCE_ERR_INVALID_ARG;
     }
-    return ek_decode_check(p, t_hat, ek);
+    return ek_decode_check(im, p, t_hat, ek);
 }
 
 static int mlkem_check_dk(const params *p, const uint8_t *dk)
@@ -521,7 +521,7 @@ static int mlkem_check_dk(const params *p, const uint8_t *dk)
     }                                                                                              \
     int pqce_mlkem##N##_check_ek(const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                       \
     {                                                                                              \
-        return mlkem_check_ek(&pqce_mlkem##N##_params, ek);                                        \
+        return pqce_mlkem_check_ek_with(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, ek);    \
     }                                                                                              \
     int pqce_mlkem##N##_check_dk(const uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                       \
     {                                                                                              \

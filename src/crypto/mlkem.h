@@ -41,4 +41,10 @@ int pqce_mlkem_encaps_derand_with(const pqce_mlkem_impl *impl, const pqce_mlkem_
 int pqce_mlkem_decaps_with(const pqce_mlkem_impl *impl, const pqce_mlkem_params *p, uint8_t *ss,
                            const uint8_t *ct, const uint8_t *dk);
 
+/* pqce_mlkemN_check_ek: the modulus check of [FIPS203, 7.2]. Errors:
+ * PQCE_ERR_INVALID_ARG, PQCE_ERR_INVALID_KEY. (pqce_mlkemN_check_dk uses
+ * no table function.) */
+int pqce_mlkem_check_ek_with(const pqce_mlkem_impl *impl, const pqce_mlkem_params *p,
+                             const uint8_t *ek);
+
 #endif /* PQCE_CRYPTO_MLKEM_H */

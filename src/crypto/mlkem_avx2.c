@@ -12,6 +12,10 @@
  *  - NTT, inverse NTT [FIPS203, Algorithms 9, 10], the multiplication cache
  *    and the accumulated base-case products [FIPS203, Algorithms 11, 12],
  *    Barrett reduction and tomont, 16 int16 coefficients per vector.
+ *  - Compress_d and ByteEncode_d, ByteDecode_d and Decompress_d for
+ *    d = 1, 4, 5, 10, 11, 16 coefficients per step. ByteEncode_12 and
+ *    ByteDecode_12 are the portable source compiled for AVX2 (mlkem_poly.c),
+ *    which the compiler vectorizes.
  *
  * Bit for bit the portable results. Every arithmetic step is the portable
  * one applied to 16 lanes, with the same representatives:
@@ -25,6 +29,9 @@
  *    4, 2, whose pairs lie within one vector, the coefficients are first
  *    moved so that the pairs face each other in two vectors, and moved back
  *    afterwards (the three moves are their own inverses).
+ *  - Compress uses the portable formula, its 64-bit products formed by
+ *    vpmuludq; Decompress's (y q + 2^(d-1)) >> d is vpmulhrsw(y 2^(15-d), q),
+ *    the same integer (see decode_decompress_d).
  *  - basemul_acc accumulates the same int32 sums (vpmaddwd forms
  *    a0*b0 + a1*bx and a0*b1 + a1*b0 exactly) and reduces each once with
  *    the 16-bit form of mont_reduce: for the int32 sum c, with
@@ -404,6 +411,193 @@ AVX2 static void tomont_avx2(poly *f)
 }
 
 /* ------------------------------------------------------------------------
+ * Compress and encode, decode and decompress [FIPS203, 4.2.1, Algorithms 5, 6]
+ * ------------------------------------------------------------------------ */
+
+/*
+ * Compress_d of 16 coefficients, the portable computation lane by lane:
+ * x = canonical(barrett(c)), then floor(((x << d) + (q-1)/2) * M / 2^35)
+ * mod 2^d with M = PQCE_MLKEM_COMPRESS_M (mlkem_poly.h), on 32-bit lanes
+ * whose 64-bit products vpmuludq forms (even lanes, then odd lanes).
+ */
+AVX2_INLINE __m256i compress16(__m256i c, const unsigned d)
+{
+    const __m256i m = _mm256_set1_epi64x(PQCE_MLKEM_COMPRESS_M);
+    const __m256i half_q = _mm256_set1_epi32((PQCE_MLKEM_Q - 1) / 2);
+    __m256i x = barrett_reduce(c);
+    x = _mm256_add_epi16(
+        x, _mm256_and_si256(_mm256_srai_epi16(x, 15), _mm256_set1_epi16(PQCE_MLKEM_Q)));
+    __m256i w[2] = {_mm256_cvtepu16_epi32(_mm256_castsi256_si128(x)),
+                    _mm256_cvtepu16_epi32(_mm256_extracti128_si256(x, 1))};
+    for (unsigned h = 0; h < 2; h++) {
+        const __m256i t = _mm256_add_epi32(_mm256_slli_epi32(w[h], (int)d), half_q);
+        const __m256i even = _mm256_mul_epu32(t, m);
+        const __m256i odd = _mm256_mul_epu32(_mm256_srli_epi64(t, 32), m);
+        /* quotients < 2^12: the even one to the low, the odd one to the
+         * high 32 bits of each 64-bit lane */
+        w[h] = _mm256_blend_epi32(_mm256_srli_epi64(even, PQCE_MLKEM_COMPRESS_SHIFT),
+                                  _mm256_srli_epi64(odd, PQCE_MLKEM_COMPRESS_SHIFT - 32), 0xAA);
+    }
+    const __m256i q16 = _mm256_permute4x64_epi64(_mm256_packus_epi32(w[0], w[1]), 0xD8);
+    return _mm256_and_si256(q16, _mm256_set1_epi16((int16_t)((1u << d) - 1)));
+}
+
+/*
+ * The bit layout shared by encoding and decoding 16 values of d bits
+ * (ByteEncode_d, least significant bit first): values 0..7 fill the d bytes
+ * of the low 128-bit half, values 8..15 those of the high half. Within a
+ * half, values 0..3 are the 4d low bits of the first 64-bit lane and 4..7
+ * the 4d low bits of the second; within a 64-bit lane, two values form each
+ * 32-bit half, one per 16-bit half. The second 64-bit lane's bits start at
+ * bit 4d of the d bytes: byte fb = 4d/8, bit s = 4d mod 8 (0 or 4).
+ */
+typedef struct bit_layout {
+    __m256i lo_bytes; /* vpshufb: bytes 0 .. ca-1 of a half from/to lane 0 */
+    __m256i hi_bytes; /* vpshufb: bytes fb .. d-1 of a half from/to lane 1 */
+    __m256i hi_shift; /* 0, s, 0, s: the second lane's bit offset */
+} bit_layout;
+
+/* The vpshufb controls for d; encode moves lanes to bytes, decode bytes to
+ * lanes. Index 0x80 writes a zero byte. */
+AVX2_INLINE bit_layout make_layout(const unsigned d, int decode)
+{
+    const unsigned fb = 4 * d / 8, ca = (4 * d + 7) / 8, s = 4 * d % 8;
+    int8_t lo[16], hi[16];
+    for (unsigned i = 0; i < 16; i++) {
+        if (decode) {
+            /* lane 0 (bytes 0..7) <- half bytes 0..ca-1; lane 1 (bytes 8..15)
+             * <- half bytes fb..d-1 */
+            lo[i] = (int8_t)(i < ca ? i : 0x80);
+            hi[i] = (int8_t)(i >= 8 && i - 8 < d - fb ? fb + i - 8 : 0x80);
+        } else {
+            /* half bytes 0..ca-1 <- lane 0; half bytes fb..d-1 <- lane 1 */
+            lo[i] = (int8_t)(i < ca ? i : 0x80);
+            hi[i] = (int8_t)(i >= fb && i < d ? 8 + i - fb : 0x80);
+        }
+    }
+    bit_layout l;
+    l.lo_bytes = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)lo));
+    l.hi_bytes = _mm256_broadcastsi128_si256(_mm_loadu_si128((const __m128i *)hi));
+    l.hi_shift = _mm256_setr_epi64x(0, (long long)s, 0, (long long)s);
+    return l;
+}
+
+/* Largest output of ByteEncode_d (d = 11), and room for 16-byte stores and
+ * loads past its end. */
+#define CODEC_BUF_BYTES (32 * 11 + 16)
+
+/*
+ * ByteEncode_d(Compress_d(f)) for d in {1, 4, 5, 10, 11}, 16 coefficients
+ * (2d bytes) per step. The halves are written with 16-byte stores into a
+ * local buffer, each overwriting the excess of the one before, and the
+ * 32d bytes are copied out. The buffer is wiped: for d = 1 it holds the
+ * message m' of K-PKE.Decrypt.
+ */
+AVX2_INLINE void compress_encode_d(uint8_t *r, const poly *f, const unsigned d)
+{
+    uint8_t buf[CODEC_BUF_BYTES];
+    const bit_layout l = make_layout(d, 0);
+    const __m256i pair = _mm256_set1_epi32((int)(((1u << d) << 16) | 1u)); /* v0 + 2^d v1 */
+    const __m256i low32 = _mm256_set1_epi64x(0xFFFFFFFF);
+    for (unsigned g = 0; g < PQCE_MLKEM_N / 16; g++) {
+        const __m256i v = compress16(load16(f->c + 16 * g), d);
+        const __m256i x = _mm256_madd_epi16(v, pair); /* 2d bits per 32-bit half */
+        const __m256i y = _mm256_or_si256(
+            _mm256_and_si256(x, low32), _mm256_slli_epi64(_mm256_srli_epi64(x, 32), (int)(2 * d)));
+        const __m256i z = _mm256_sllv_epi64(y, l.hi_shift);
+        const __m256i b =
+            _mm256_or_si256(_mm256_shuffle_epi8(z, l.lo_bytes), _mm256_shuffle_epi8(z, l.hi_bytes));
+        _mm_storeu_si128((__m128i *)(buf + 2 * d * g), _mm256_castsi256_si128(b));
+        _mm_storeu_si128((__m128i *)(buf + 2 * d * g + d), _mm256_extracti128_si256(b, 1));
+    }
+    memcpy(r, buf, 32 * (size_t)d);
+    pqce_memzero(buf, sizeof buf);
+}
+
+AVX2 static void compress_encode_avx2(uint8_t *r, const poly *f, unsigned d)
+{
+    switch (d) {
+    case 1:
+        compress_encode_d(r, f, 1);
+        break;
+    case 4:
+        compress_encode_d(r, f, 4);
+        break;
+    case 5:
+        compress_encode_d(r, f, 5);
+        break;
+    case 10:
+        compress_encode_d(r, f, 10);
+        break;
+    case 11:
+        compress_encode_d(r, f, 11);
+        break;
+    default:
+        pqce_mlkem_poly_compress_encode(r, f, d);
+        break;
+    }
+}
+
+/*
+ * Decompress_d(ByteDecode_d(a)) for d in {1, 4, 5, 10, 11}: the bits are
+ * spread into 16-bit lanes by the inverse of the moves above, and
+ * Decompress_d(y) = (y q + 2^(d-1)) >> d is vpmulhrsw(y 2^(15-d), q) =
+ * (y 2^(15-d) q + 2^14) >> 15, the same integer. The 32d input bytes are
+ * first copied into a padded buffer so that the 16-byte loads stay inside
+ * it; it is wiped (for d = 1 it holds the message m of K-PKE.Encrypt).
+ */
+AVX2_INLINE void decode_decompress_d(poly *r, const uint8_t *a, const unsigned d)
+{
+    uint8_t buf[CODEC_BUF_BYTES];
+    const bit_layout l = make_layout(d, 1);
+    /* bytes 0..7 of each half's control from lo_bytes, 8..15 from hi_bytes */
+    const __m256i gather = _mm256_blend_epi32(l.lo_bytes, l.hi_bytes, 0xCC);
+    const __m256i mask4d = _mm256_set1_epi64x((long long)((1ull << (4 * d)) - 1));
+    const __m256i mask2d = _mm256_set1_epi64x((long long)((1ull << (2 * d)) - 1));
+    const __m256i maskd = _mm256_set1_epi32((int)((1u << d) - 1));
+    const __m256i q = _mm256_set1_epi16(PQCE_MLKEM_Q);
+    memcpy(buf, a, 32 * (size_t)d);
+    memset(buf + 32 * d, 0, sizeof buf - 32 * d);
+    for (unsigned g = 0; g < PQCE_MLKEM_N / 16; g++) {
+        const __m256i half = _mm256_inserti128_si256(
+            _mm256_castsi128_si256(_mm_loadu_si128((const __m128i *)(buf + 2 * d * g))),
+            _mm_loadu_si128((const __m128i *)(buf + 2 * d * g + d)), 1);
+        const __m256i y = _mm256_and_si256(
+            _mm256_srlv_epi64(_mm256_shuffle_epi8(half, gather), l.hi_shift), mask4d);
+        const __m256i x = _mm256_or_si256(
+            _mm256_and_si256(y, mask2d), _mm256_slli_epi64(_mm256_srli_epi64(y, (int)(2 * d)), 32));
+        const __m256i v = _mm256_or_si256(_mm256_and_si256(x, maskd),
+                                          _mm256_slli_epi32(_mm256_srli_epi32(x, (int)d), 16));
+        store16(r->c + 16 * g, _mm256_mulhrs_epi16(_mm256_slli_epi16(v, (int)(15 - d)), q));
+    }
+    pqce_memzero(buf, sizeof buf);
+}
+
+AVX2 static void decode_decompress_avx2(poly *r, const uint8_t *a, unsigned d)
+{
+    switch (d) {
+    case 1:
+        decode_decompress_d(r, a, 1);
+        break;
+    case 4:
+        decode_decompress_d(r, a, 4);
+        break;
+    case 5:
+        decode_decompress_d(r, a, 5);
+        break;
+    case 10:
+        decode_decompress_d(r, a, 10);
+        break;
+    case 11:
+        decode_decompress_d(r, a, 11);
+        break;
+    default:
+        pqce_mlkem_poly_decode_decompress(r, a, d);
+        break;
+    }
+}
+
+/* ------------------------------------------------------------------------
  * SampleNTT, four entries at once [FIPS203, Algorithm 7]
  * ------------------------------------------------------------------------ */
 
@@ -760,9 +954,19 @@ AVX2 static void polyvec_sample_noise_avx2(poly *f, const uint8_t s[32], uint8_t
  * ------------------------------------------------------------------------ */
 
 const pqce_mlkem_impl pqce_mlkem_impl_avx2 = {
-    "avx2",           polymat_sample_avx2, polyvec_sample_noise_avx2,
-    ntt_avx2,         invntt_avx2,         mulcache_avx2,
-    basemul_acc_avx2, reduce_avx2,         tomont_avx2,
+    "avx2",
+    polymat_sample_avx2,
+    polyvec_sample_noise_avx2,
+    ntt_avx2,
+    invntt_avx2,
+    mulcache_avx2,
+    basemul_acc_avx2,
+    reduce_avx2,
+    tomont_avx2,
+    pqce_mlkem_poly_encode12_avx2,
+    pqce_mlkem_poly_decode12_avx2,
+    compress_encode_avx2,
+    decode_decompress_avx2,
 };
 
 #else

@@ -16,6 +16,10 @@ const pqce_mlkem_impl pqce_mlkem_impl_portable = {
     pqce_mlkem_polyvec_basemul_acc,
     pqce_mlkem_poly_reduce,
     pqce_mlkem_poly_tomont,
+    pqce_mlkem_poly_encode12,
+    pqce_mlkem_poly_decode12,
+    pqce_mlkem_poly_compress_encode,
+    pqce_mlkem_poly_decode_decompress,
 };
 
 const pqce_mlkem_impl *pqce_mlkem_impl_select(void)

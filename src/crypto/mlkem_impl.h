@@ -39,6 +39,14 @@ typedef struct pqce_mlkem_impl {
                         const pqce_mlkem_mulcache *bx, unsigned k);
     void (*reduce)(pqce_mlkem_poly *f);
     void (*tomont)(pqce_mlkem_poly *f);
+    /* pqce_mlkem_poly_encode12, _decode12 (ByteEncode_12, ByteDecode_12
+     * with the out-of-range flag). */
+    void (*encode12)(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem_poly *f);
+    uint32_t (*decode12)(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES]);
+    /* pqce_mlkem_poly_compress_encode, _decode_decompress (d in {1, 4, 5,
+     * 10, 11}). */
+    void (*compress_encode)(uint8_t *r, const pqce_mlkem_poly *f, unsigned d);
+    void (*decode_decompress)(pqce_mlkem_poly *r, const uint8_t *a, unsigned d);
 } pqce_mlkem_impl;
 
 /* The portable C implementation (mlkem_poly.c, mlkem_sample.c): runs

@@ -8,6 +8,7 @@
  */
 #include "crypto/mlkem_poly.h"
 
+#include "core/cpu.h"
 #include "pqce.h"
 
 /*
@@ -177,7 +178,21 @@ void pqce_mlkem_poly_sub(pqce_mlkem_poly *r, const pqce_mlkem_poly *a, const pqc
     }
 }
 
-void pqce_mlkem_poly_encode12(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem_poly *f)
+/*
+ * ByteEncode_12 and ByteDecode_12 are written once, as always-inline bodies,
+ * and compiled twice on x86-64 with PQCE_X86_64_SIMD: for any CPU, and for
+ * AVX2 (used by the AVX2 table, mlkem_avx2.c), where the compiler
+ * vectorizes the loops with 256-bit registers. The same source gives the
+ * same results on both (tests/test_mlkem_avx2.c checks it anyway).
+ */
+#if PQCE_AVX2_COMPILED
+#define MLKEM_ALWAYS_INLINE __attribute__((always_inline))
+#else
+#define MLKEM_ALWAYS_INLINE
+#endif
+
+static inline MLKEM_ALWAYS_INLINE void encode12_body(uint8_t r[PQCE_MLKEM_POLY_BYTES],
+                                                     const pqce_mlkem_poly *f)
 {
     /* [FIPS203, Algorithm 5], d = 12: two coefficients per three bytes,
      * least significant bit first. */
@@ -190,7 +205,8 @@ void pqce_mlkem_poly_encode12(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem
     }
 }
 
-uint32_t pqce_mlkem_poly_decode12(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES])
+static inline MLKEM_ALWAYS_INLINE uint32_t decode12_body(pqce_mlkem_poly *r,
+                                                         const uint8_t a[PQCE_MLKEM_POLY_BYTES])
 {
     uint32_t out_of_range = 0;
 
@@ -208,6 +224,30 @@ uint32_t pqce_mlkem_poly_decode12(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM
     }
     return out_of_range;
 }
+
+void pqce_mlkem_poly_encode12(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem_poly *f)
+{
+    encode12_body(r, f);
+}
+
+uint32_t pqce_mlkem_poly_decode12(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES])
+{
+    return decode12_body(r, a);
+}
+
+#if PQCE_AVX2_COMPILED
+PQCE_TARGET_AVX2 void pqce_mlkem_poly_encode12_avx2(uint8_t r[PQCE_MLKEM_POLY_BYTES],
+                                                    const pqce_mlkem_poly *f)
+{
+    encode12_body(r, f);
+}
+
+PQCE_TARGET_AVX2 uint32_t pqce_mlkem_poly_decode12_avx2(pqce_mlkem_poly *r,
+                                                        const uint8_t a[PQCE_MLKEM_POLY_BYTES])
+{
+    return decode12_body(r, a);
+}
+#endif
 
 /*
  * ByteEncode_d(Compress_d(f)) [FIPS203, Algorithm 5 and 4.2.1]: values of

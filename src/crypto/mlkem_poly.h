@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cpu.h"
 #include "crypto/mlkem_params.h"
 
 _Static_assert((-1 >> 1) == -1, "arithmetic right shift of negative values");
@@ -170,6 +171,13 @@ void pqce_mlkem_poly_encode12(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem
  * ByteEncode_12(ByteDecode_12(a)) != a: the [FIPS203, 7.2] modulus check
  * fails). Constant time; the caller decides whether the flag is public. */
 uint32_t pqce_mlkem_poly_decode12(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES]);
+
+#if PQCE_AVX2_COMPILED
+/* The same two functions compiled for AVX2 (the AVX2 table of
+ * mlkem_impl.h); only when pqce_cpu_has_avx2(). */
+void pqce_mlkem_poly_encode12_avx2(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem_poly *f);
+uint32_t pqce_mlkem_poly_decode12_avx2(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES]);
+#endif
 
 /* ByteEncode_d(Compress_d(f)) [FIPS203, Algorithm 5 and 4.2.1] for d in
  * {1, 4, 5, 10, 11}: 32*d bytes. Accepts any int16 coefficient. */
