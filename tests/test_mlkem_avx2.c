@@ -382,10 +382,11 @@ static int untouched(const poly *p, size_t n)
     return 1;
 }
 
-/* A-hat and its transpose for k = 2, 3, 4 (so batches of four, two and
- * lone entries) from many rho, including entries that need a fourth block
+/* A-hat and its transpose for k = 2, 3, 4, whole (batches of four and
+ * lone entries) and in the row groups K-PKE uses (batches of four, three
+ * and two), from many rho, including entries that need a fourth block
  * (about 1% do; the test checks that some did). Nothing is written past the
- * k*k entries. */
+ * entries asked for. */
 static void test_polymat_sample_equals_portable(void)
 {
     const pqce_mlkem_impl *im = other_impl("SampleNTT");
@@ -397,12 +398,22 @@ static void test_polymat_sample_equals_portable(void)
         for (unsigned k = 2; k <= 4; k++) {
             for (int tr = 0; tr <= 1; tr++) {
                 memset(got, 0x55, sizeof got);
-                portable->polymat_sample(want, rho, k, tr);
-                im->polymat_sample(got, rho, k, tr);
+                portable->polymat_sample(want, rho, k, tr, 0, k);
+                im->polymat_sample(got, rho, k, tr, 0, k);
                 CHECK_MSG(memcmp(want, got, k * k * sizeof(poly)) == 0,
                           "matrix k=%u transposed=%d rho %llu differs", k, tr,
                           (unsigned long long)n);
                 CHECK_MSG(untouched(got + k * k, 17 - k * k), "written past the matrix k=%u", k);
+                /* the same entries a group of rows at a time */
+                const unsigned rows = PQCE_MLKEM_MATRIX_ROWS(k);
+                for (unsigned i0 = 0; i0 < k; i0 += rows) {
+                    memset(got, 0x55, sizeof got);
+                    im->polymat_sample(got, rho, k, tr, i0, rows);
+                    CHECK_MSG(memcmp(want + i0 * k, got, rows * k * sizeof(poly)) == 0,
+                              "rows %u.. of the matrix k=%u transposed=%d rho %llu differ", i0, k,
+                              tr, (unsigned long long)n);
+                    CHECK_MSG(untouched(got + rows * k, 17 - rows * k), "written past rows");
+                }
                 entries += k * k;
                 for (unsigned i = 0; i < k * k; i++) {
                     long_entries += (size_t)needs_more_than_three_blocks(

@@ -28,8 +28,9 @@
  *  - Encaps decodes ek once: the 7.2 modulus check and K-PKE.Encrypt's
  *    ByteDecode_12 share one pass.
  *  - The noise vectors are sampled together before they are used, so that
- *    the AVX2 implementation can compute four PRF calls at once; the matrix
- *    A-hat (or its transpose) is sampled whole for the same reason.
+ *    the AVX2 implementation can compute four PRF calls at once; A-hat (or
+ *    its transpose) is sampled in groups of rows of at most four entries
+ *    (PQCE_MLKEM_MATRIX_ROWS) for the same reason.
  *
  * The inner loops (sampling, NTT, products in T_q, reductions) are called
  * through a pqce_mlkem_impl table (mlkem_impl.h): the portable C one, or the
@@ -77,8 +78,9 @@ static void kpke_keygen(const impl *im, const params *p, uint8_t *ek, uint8_t *d
     const unsigned k = p->k;
     uint8_t g_in[33];
     uint8_t rho_sigma[64];
-    poly se[2 * K_MAX], a[K_MAX * K_MAX], t;
+    poly se[2 * K_MAX], a[PQCE_MLKEM_MATRIX_BATCH], t;
     poly *s = se, *e = se + k;
+    const unsigned rows = PQCE_MLKEM_MATRIX_ROWS(k);
     pqce_mlkem_mulcache s_x[K_MAX];
 
     /* Step 1: (rho, sigma) = G(d || k), the final FIPS 203 domain separation. */
@@ -99,15 +101,18 @@ static void kpke_keygen(const impl *im, const params *p, uint8_t *ek, uint8_t *d
         im->mulcache(&s_x[i], &s[i]);
         im->ntt(&e[i]);
     }
-    /* Steps 3-7: A-hat[i, j] = SampleNTT(rho || j || i). */
-    im->polymat_sample(a, rho, k, 0);
-    /* Step 18: t-hat[i] = sum_j A-hat[i, j] o s-hat[j] + e-hat[i]; step 19
-     * encodes it. */
-    for (unsigned i = 0; i < k; i++) {
-        im->basemul_acc(&t, &a[i * k], s, s_x, k);
-        im->tomont(&t);                 /* removes basemul's R^-1: |t| < q */
-        pqce_mlkem_poly_add(&t, &e[i]); /* |t| < q + 8q, fits int16_t */
-        im->encode12(ek + POLY_BYTES * i, &t);
+    /* Steps 3-7 and 18: t-hat[i] = sum_j A-hat[i, j] o s-hat[j] + e-hat[i],
+     * with A-hat[i, j] = SampleNTT(rho || j || i), a group of rows at a time;
+     * step 19 encodes it. */
+    for (unsigned i0 = 0; i0 < k; i0 += rows) {
+        im->polymat_sample(a, rho, k, 0, i0, rows);
+        for (unsigned row = 0; row < rows; row++) {
+            const unsigned i = i0 + row;
+            im->basemul_acc(&t, &a[row * k], s, s_x, k);
+            im->tomont(&t);                 /* removes basemul's R^-1: |t| < q */
+            pqce_mlkem_poly_add(&t, &e[i]); /* |t| < q + 8q, fits int16_t */
+            im->encode12(ek + POLY_BYTES * i, &t);
+        }
     }
     memcpy(ek + POLY_BYTES * k, rho, 32);
     /* Step 20: dk_PKE = ByteEncode_12(s-hat). */
@@ -131,8 +136,9 @@ static void kpke_encrypt(const impl *im, const params *p, uint8_t *c, const poly
                          const uint8_t rho[32], const uint8_t m[32], const uint8_t r[32])
 {
     const unsigned k = p->k;
-    poly y[K_MAX], e12[K_MAX + 1], a[K_MAX * K_MAX], u, v, mu;
+    poly y[K_MAX], e12[K_MAX + 1], a[PQCE_MLKEM_MATRIX_BATCH], u, v, mu;
     pqce_mlkem_mulcache y_x[K_MAX];
+    const unsigned rows = PQCE_MLKEM_MATRIX_ROWS(k);
 
     /* Steps 9-12: y from PRF_eta1(r, N), N = 0 .. k-1; step 18: y-hat. */
     im->polyvec_sample_noise(y, r, 0, k, p->eta1);
@@ -144,15 +150,18 @@ static void kpke_encrypt(const impl *im, const params *p, uint8_t *c, const poly
     /* Steps 13-17: e1[i] from PRF_eta2(r, k + i) and e2 = e12[k] from
      * PRF_eta2(r, 2k). */
     im->polyvec_sample_noise(e12, r, (uint8_t)k, k + 1, p->eta2);
-    /* Steps 4-8: a[i*k + j] = A-hat[j, i] = SampleNTT(rho || i || j). */
-    im->polymat_sample(a, rho, k, 1);
-    /* Step 19: u[i] = NTT^-1(sum_j A-hat[j, i] o y-hat[j]) + e1[i]; step 22:
-     * c1. */
-    for (unsigned i = 0; i < k; i++) {
-        im->basemul_acc(&u, &a[i * k], y, y_x, k);
-        im->invntt_mont(&u);
-        pqce_mlkem_poly_add(&u, &e12[i]);
-        im->compress_encode(c + 32 * p->du * i, &u, p->du);
+    /* Steps 4-8 and 19: u[i] = NTT^-1(sum_j A-hat[j, i] o y-hat[j]) + e1[i],
+     * with A-hat[j, i] = SampleNTT(rho || i || j) (the rows of A-hat^T), a
+     * group of rows at a time; step 22: c1. */
+    for (unsigned i0 = 0; i0 < k; i0 += rows) {
+        im->polymat_sample(a, rho, k, 1, i0, rows);
+        for (unsigned row = 0; row < rows; row++) {
+            const unsigned i = i0 + row;
+            im->basemul_acc(&u, &a[row * k], y, y_x, k);
+            im->invntt_mont(&u);
+            pqce_mlkem_poly_add(&u, &e12[i]);
+            im->compress_encode(c + 32 * p->du * i, &u, p->du);
+        }
     }
     /* Steps 20, 21: v = NTT^-1(t-hat^T o y-hat) + e2 + mu, with
      * mu = Decompress_1(ByteDecode_1(m)); step 23: c2. */

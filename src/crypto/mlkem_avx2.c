@@ -807,14 +807,16 @@ AVX2 static void sample_ntt_jobs(const uint8_t rho[32], const sample_job *jobs, 
     }
 }
 
-/* pqce_mlkem_polymat_sample, the k*k entries in batches of four. */
-AVX2 static void polymat_sample_avx2(poly *a, const uint8_t rho[32], unsigned k, int transposed)
+/* pqce_mlkem_polymat_sample, the nrows*k entries in batches of four. */
+AVX2 static void polymat_sample_avx2(poly *a, const uint8_t rho[32], unsigned k, int transposed,
+                                     unsigned row0, unsigned nrows)
 {
     sample_job jobs[4];
     unsigned count = 0;
-    for (unsigned i = 0; i < k; i++) {
+    for (unsigned r = 0; r < nrows; r++) {
+        const unsigned i = row0 + r;
         for (unsigned j = 0; j < k; j++) {
-            jobs[count].a = &a[i * k + j];
+            jobs[count].a = &a[r * k + j];
             jobs[count].x = (uint8_t)(transposed ? i : j);
             jobs[count].y = (uint8_t)(transposed ? j : i);
             if (++count == 4) {

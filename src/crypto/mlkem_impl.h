@@ -25,8 +25,9 @@
 
 typedef struct pqce_mlkem_impl {
     const char *name; /* "portable", "avx2" */
-    /* pqce_mlkem_polymat_sample: A-hat or its transpose, k*k entries. */
-    void (*polymat_sample)(pqce_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed);
+    /* pqce_mlkem_polymat_sample: nrows rows of A-hat or of its transpose. */
+    void (*polymat_sample)(pqce_mlkem_poly *a, const uint8_t rho[32], unsigned k, int transposed,
+                           unsigned row0, unsigned nrows);
     /* pqce_mlkem_polyvec_sample_noise: count CBD samples of PRF(s, n + i). */
     void (*polyvec_sample_noise)(pqce_mlkem_poly *f, const uint8_t s[32], uint8_t n, unsigned count,
                                  unsigned eta);

@@ -75,12 +75,13 @@ void pqce_mlkem_poly_sample_ntt(pqce_mlkem_poly *a, const uint8_t rho[32], uint8
 }
 
 void pqce_mlkem_polymat_sample(pqce_mlkem_poly *a, const uint8_t rho[32], unsigned k,
-                               int transposed)
+                               int transposed, unsigned row0, unsigned nrows)
 {
-    for (unsigned i = 0; i < k; i++) {
+    for (unsigned r = 0; r < nrows; r++) {
+        const unsigned i = row0 + r;
         for (unsigned j = 0; j < k; j++) {
             const uint8_t x = (uint8_t)(transposed ? i : j), y = (uint8_t)(transposed ? j : i);
-            pqce_mlkem_poly_sample_ntt(&a[i * k + j], rho, x, y);
+            pqce_mlkem_poly_sample_ntt(&a[r * k + j], rho, x, y);
         }
     }
 }

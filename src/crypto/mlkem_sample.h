@@ -29,14 +29,22 @@ void pqce_mlkem_poly_sample_ntt(pqce_mlkem_poly *a, const uint8_t rho[32], uint8
 unsigned pqce_mlkem_sample_ntt_parse(int16_t *a, unsigned n, const uint8_t *b, size_t len);
 
 /*
- * The matrix A-hat of [FIPS203, Algorithm 13, steps 3-7] as k*k polynomials
- * in row-major order: a[i*k + j] = A-hat[i, j] = SampleNTT(rho || j || i),
- * or with transposed != 0 its transpose, a[i*k + j] = A-hat[j, i] =
- * SampleNTT(rho || i || j) [FIPS203, Algorithm 14, steps 4-8]. k <= 4.
- * Public: see pqce_mlkem_poly_sample_ntt.
+ * Rows row0 .. row0 + nrows - 1 of the matrix A-hat of [FIPS203, Algorithm
+ * 13, steps 3-7], nrows*k polynomials in row-major order:
+ * a[r*k + j] = A-hat[i, j] = SampleNTT(rho || j || i) with i = row0 + r, or
+ * with transposed != 0 the rows of its transpose, a[r*k + j] = A-hat[j, i]
+ * = SampleNTT(rho || i || j) [FIPS203, Algorithm 14, steps 4-8]. k <= 4,
+ * row0 + nrows <= k. Public: see pqce_mlkem_poly_sample_ntt.
  */
 void pqce_mlkem_polymat_sample(pqce_mlkem_poly *a, const uint8_t rho[32], unsigned k,
-                               int transposed);
+                               int transposed, unsigned row0, unsigned nrows);
+
+/* The rows that K-PKE samples at a time: as many whole rows as fit in four
+ * entries (one 4-way batch of the AVX2 code), so that at most
+ * PQCE_MLKEM_MATRIX_BATCH polynomials of the matrix are held at once. It
+ * divides k for every parameter set. */
+#define PQCE_MLKEM_MATRIX_ROWS(k) ((k) <= 2 ? 2u : 1u)
+#define PQCE_MLKEM_MATRIX_BATCH   4
 
 /* SamplePolyCBD_eta(b) [FIPS203, Algorithm 8] for eta in {2, 3}, reading
  * 64*eta bytes. Output in [-eta, eta]. Constant time. */
