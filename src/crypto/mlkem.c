@@ -32,12 +32,13 @@
  *    its transpose) is sampled in groups of rows of at most four entries
  *    (PQCE_MLKEM_MATRIX_ROWS) for the same reason.
  *
- * The inner loops (sampling, NTT, products in T_q, reductions) are called
- * through a pqce_mlkem_impl table (mlkem_impl.h): the portable C one, or the
- * AVX2 one, which gives bit-for-bit the same results. The public functions
- * take the table that pqce_mlkem_impl_select() gives for this CPU; the
- * pqce_mlkem_*_with entry points of mlkem.h take it as an argument, so
- * that the tests run every vector through every implementation.
+ * The inner loops (sampling, NTT, products in T_q, reductions, encodings)
+ * are called through a pqce_mlkem_impl table (mlkem_impl.h): the portable C
+ * one, or the AVX2 one, which gives bit-for-bit the same results. The
+ * public functions take the table that pqce_mlkem_impl_select() gives for
+ * this CPU; the pqce_mlkem_*_with entry points of mlkem.h take it as an
+ * argument, so that the tests run every vector through every
+ * implementation.
  */
 #include <string.h>
 

@@ -37,15 +37,16 @@
  *    the 16-bit form of mont_reduce: for the int32 sum c, with
  *    t = lo16(c)*q^-1, (c - t*q) >> 16 = hi16(c) - hi16(t*q) exactly.
  * tests/test_mlkem_avx2.c checks each function against the portable one on
- * random and extreme inputs across the documented ranges.
+ * random and extreme inputs across the documented ranges, and on every
+ * input value in every position where the domain allows.
  *
  * Every function carries PQCE_TARGET_AVX2 and the file is compiled without
  * -mavx2; the table is used only when pqce_cpu_has_avx2().
  *
  * Constant time as the portable code: the only branches and table indices
  * that depend on data are those of SampleNTT's rejection sampling, whose
- * input (rho) is public. Arithmetic on secrets (CBD, NTT, products) has no
- * data-dependent branch, index or division.
+ * input (rho) is public. Arithmetic on secrets (CBD, NTT, products,
+ * encodings) has no data-dependent branch, index or division.
  */
 #include "crypto/mlkem_impl.h"
 
@@ -165,9 +166,9 @@ AVX2_INLINE __m256i zetas_len2(const int16_t *z)
                                    _mm_unpackhi_epi16(w, w), 1);
 }
 
-/* The same with the zetas in reverse order (the inverse NTT walks the
- * table downwards): z[3], z[2], ... for len4r(z) with z pointing at the
- * lowest of the four. */
+/* The same with the zetas in reverse order, z pointing at the lowest index
+ * (the inverse NTT walks the table downwards): zetas_len4_rev(z) puts z[3]
+ * on the first four lanes, then z[2], z[1], z[0]. */
 AVX2_INLINE __m256i zetas_len8_rev(const int16_t *z)
 {
     return _mm256_inserti128_si256(_mm256_set1_epi16(z[1]), _mm_set1_epi16(z[0]), 1);
