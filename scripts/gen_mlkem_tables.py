@@ -1,5 +1,6 @@
 #!/usr/bin/env python3
-"""Generates the ML-KEM constant tables of src/crypto/mlkem_poly.c.
+"""Generates the ML-KEM constant tables of src/crypto/mlkem_poly.c and
+src/crypto/mlkem_avx2.c.
 
 Every value follows from its definition in FIPS 203 and the Montgomery
 radix R = 2^16 used by the C code:
@@ -11,8 +12,14 @@ Each value is printed as its centered representative in [-(q-1)/2, (q-1)/2].
 Also prints the scalar constants that the C code derives from q and R, so
 that a reviewer can check them in one place.
 
-Usage: python3 scripts/gen_mlkem_tables.py
+With --avx2, prints instead the compaction table of the AVX2 rejection
+sampler (SampleNTT, [FIPS203, Algorithm 7]): entry m lists, one byte each
+and from the least significant byte up, the positions i = 0..7 whose bit i
+is set in m, in increasing order; the unused high bytes are 0.
+
+Usage: python3 scripts/gen_mlkem_tables.py [--avx2]
 """
+import sys
 
 Q = 3329
 ZETA = 17
@@ -29,7 +36,7 @@ def centered(x):
 
 
 def table(name, values):
-    lines = [f"static const int16_t {name}[{len(values)}] = {{"]
+    lines = [f"const int16_t {name}[{len(values)}] = {{"]
     row = []
     for v in values:
         row.append(f"{v},")
@@ -42,12 +49,29 @@ def table(name, values):
     return "\n".join(lines)
 
 
+def compaction_table():
+    lines = ["static const uint64_t rej_compact[256] = {"]
+    row = []
+    for m in range(256):
+        positions = [i for i in range(8) if m >> i & 1]
+        v = sum(p << (8 * t) for t, p in enumerate(positions))
+        row.append(f"0x{v:016x}u,")
+        if len(row) == 4:
+            lines.append("    " + " ".join(row))
+            row = []
+    lines.append("};")
+    return "\n".join(lines)
+
+
 def main():
+    if sys.argv[1:] == ["--avx2"]:
+        print(compaction_table())
+        return
     zetas = [centered(pow(ZETA, bitrev7(i), Q) * R) for i in range(128)]
     gammas = [centered(pow(ZETA, 2 * bitrev7(i) + 1, Q) * R) for i in range(128)]
-    print(table("mlkem_zetas", zetas))
+    print(table("pqce_mlkem_zetas", zetas))
     print()
-    print(table("mlkem_gammas", gammas))
+    print(table("pqce_mlkem_gammas", gammas))
     print()
     qinv = pow(Q, -1, R)
     print(f"/* q^-1 mod 2^16 = {qinv} */")

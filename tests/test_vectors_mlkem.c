@@ -10,10 +10,17 @@
  * large") must be rejected with PQCE_ERR_INVALID_KEY and zeroized outputs;
  * "modified ciphertext" decapsulations must return the implicit-rejection
  * key given by the vector.
+ *
+ * Every case runs on every path: the public pqce_mlkemN_* functions (with
+ * the implementation selected for this CPU), and each implementation this
+ * CPU runs (portable, and AVX2 where available) through the internal entry
+ * points of crypto/mlkem.h that take the implementation as an argument.
+ * Counts are reported and checked per path.
  */
 #include <stdlib.h>
 #include <string.h>
 
+#include "crypto/mlkem.h"
 #include "test.h"
 #include "vectors.h"
 
@@ -25,6 +32,7 @@ struct kem {
     const char *name;
     size_t ek_len, dk_len, ct_len;
     unsigned k;
+    const pqce_mlkem_params *params;
     int (*keypair_derand)(uint8_t *, uint8_t *, const uint8_t *);
     int (*encaps_derand)(uint8_t *, uint8_t *, const uint8_t *, const uint8_t *);
     int (*decaps)(uint8_t *, const uint8_t *, const uint8_t *);
@@ -60,13 +68,63 @@ KEM_ADAPTERS(768)
 KEM_ADAPTERS(1024)
 
 static const struct kem kems[3] = {
-    {"ML-KEM-512", PQCE_MLKEM512_EK_BYTES, PQCE_MLKEM512_DK_BYTES, PQCE_MLKEM512_CT_BYTES, 2, kp512,
-     en512, de512, cek512, cdk512},
-    {"ML-KEM-768", PQCE_MLKEM768_EK_BYTES, PQCE_MLKEM768_DK_BYTES, PQCE_MLKEM768_CT_BYTES, 3, kp768,
-     en768, de768, cek768, cdk768},
+    {"ML-KEM-512", PQCE_MLKEM512_EK_BYTES, PQCE_MLKEM512_DK_BYTES, PQCE_MLKEM512_CT_BYTES, 2,
+     &pqce_mlkem512_params, kp512, en512, de512, cek512, cdk512},
+    {"ML-KEM-768", PQCE_MLKEM768_EK_BYTES, PQCE_MLKEM768_DK_BYTES, PQCE_MLKEM768_CT_BYTES, 3,
+     &pqce_mlkem768_params, kp768, en768, de768, cek768, cdk768},
     {"ML-KEM-1024", PQCE_MLKEM1024_EK_BYTES, PQCE_MLKEM1024_DK_BYTES, PQCE_MLKEM1024_CT_BYTES, 4,
-     kp1024, en1024, de1024, cek1024, cdk1024},
+     &pqce_mlkem1024_params, kp1024, en1024, de1024, cek1024, cdk1024},
 };
+
+/* A way to run the KEM: the public functions (impl NULL: whatever
+ * pqce_mlkem_impl_select() picks) or one implementation explicitly. */
+struct path {
+    char name[32];
+    const pqce_mlkem_impl *impl;
+};
+
+#define MAX_PATHS (1 + PQCE_MLKEM_IMPL_MAX)
+
+/* The public path, then every implementation this CPU runs. */
+static size_t list_paths(struct path paths[MAX_PATHS])
+{
+    const pqce_mlkem_impl *impls[PQCE_MLKEM_IMPL_MAX];
+    size_t n = pqce_mlkem_impl_list(impls);
+    snprintf(paths[0].name, sizeof paths[0].name, "public(%s)", pqce_mlkem_impl_select()->name);
+    paths[0].impl = NULL;
+    for (size_t i = 0; i < n; i++) {
+        snprintf(paths[i + 1].name, sizeof paths[i + 1].name, "%s", impls[i]->name);
+        paths[i + 1].impl = impls[i];
+    }
+    return n + 1;
+}
+
+static int run_keypair(const struct path *pa, const struct kem *kem, uint8_t *ek, uint8_t *dk,
+                       const uint8_t *seed)
+{
+    return pa->impl == NULL ? kem->keypair_derand(ek, dk, seed)
+                            : pqce_mlkem_keypair_derand_with(pa->impl, kem->params, ek, dk, seed);
+}
+
+static int run_encaps(const struct path *pa, const struct kem *kem, uint8_t *ct, uint8_t *ss,
+                      const uint8_t *ek, const uint8_t *m)
+{
+    return pa->impl == NULL ? kem->encaps_derand(ct, ss, ek, m)
+                            : pqce_mlkem_encaps_derand_with(pa->impl, kem->params, ct, ss, ek, m);
+}
+
+static int run_check_ek(const struct path *pa, const struct kem *kem, const uint8_t *ek)
+{
+    return pa->impl == NULL ? kem->check_ek(ek)
+                            : pqce_mlkem_check_ek_with(pa->impl, kem->params, ek);
+}
+
+static int run_decaps(const struct path *pa, const struct kem *kem, uint8_t *ss, const uint8_t *ct,
+                      const uint8_t *dk)
+{
+    return pa->impl == NULL ? kem->decaps(ss, ct, dk)
+                            : pqce_mlkem_decaps_with(pa->impl, kem->params, ss, ct, dk);
+}
 
 static const char *const KEYGEN_FILE = "acvp/ML-KEM-keyGen-FIPS203/internalProjection.json";
 static const char *const ENCDEC_FILES[2] = {
@@ -113,19 +171,24 @@ static int is_zero(const uint8_t *p, size_t len)
 /* What a per-test check returns. */
 enum { TC_FAIL = 0, TC_PASS = 1, TC_NOT_MINE = 2 };
 
-/* A check of one ACVP test case of group g with the set's functions. */
-typedef int (*tc_check)(const struct kem *kem, json_object *g, json_object *tc);
+/* A check of one ACVP test case of group g with the set's functions on
+ * path pa. */
+typedef int (*tc_check)(const struct path *pa, const struct kem *kem, json_object *g,
+                        json_object *tc);
 
 /*
- * Runs check on every test of every group of file whose "function" equals
- * function (NULL: no function field, the keyGen file) and whose keyFormat
- * matches key_format (NULL: any). Counts per parameter set; reports the
- * counts under label and fails when a set ran nothing. Returns the total.
+ * Runs check on every path for every test of every group of file whose
+ * "function" equals function (NULL: no function field, the keyGen file)
+ * and whose keyFormat matches key_format (NULL: any). Counts per path and
+ * parameter set; reports the counts under label and fails when a set ran
+ * nothing on some path. Returns the total.
  */
 static size_t run_file(const char *file, const char *function, const char *key_format,
                        const char *label, tc_check check)
 {
-    size_t passed[3] = {0, 0, 0}, failed = 0, total = 0;
+    struct path paths[MAX_PATHS];
+    const size_t npaths = list_paths(paths);
+    size_t passed[MAX_PATHS][3] = {{0}}, failed = 0, total = 0;
     json_object *root = vec_load_json(file);
     json_object *groups = NULL;
 
@@ -158,27 +221,33 @@ static size_t run_file(const char *file, const char *function, const char *key_f
         json_object_object_get_ex(g, "tests", &tests);
         for (size_t ti = 0; tests != NULL && ti < json_object_array_length(tests); ti++) {
             json_object *tc = json_object_array_get_idx(tests, ti);
-            int r = check(kem, g, tc);
-            if (r == TC_PASS) {
-                passed[kem - kems]++;
-            } else if (r == TC_FAIL) {
-                fprintf(stderr, "  %s %s tcId %lld failed\n", label, kem->name,
-                        vec_int(tc, "tcId"));
-                failed++;
+            for (size_t pi = 0; pi < npaths; pi++) {
+                int r = check(&paths[pi], kem, g, tc);
+                if (r == TC_PASS) {
+                    passed[pi][kem - kems]++;
+                } else if (r == TC_FAIL) {
+                    fprintf(stderr, "  %s %s [%s] tcId %lld failed\n", label, kem->name,
+                            paths[pi].name, vec_int(tc, "tcId"));
+                    failed++;
+                }
             }
         }
     }
     json_object_put(root);
 
     const char *short_file = strchr(file, '/') ? strchr(file, '/') + 1 : file;
-    for (size_t s = 0; s < 3; s++) {
-        char what[256];
-        snprintf(what, sizeof what, "%.*s %s %s", (int)(strchr(short_file, '/') - short_file),
-                 short_file, label, kems[s].name);
-        if (!vec_report(what, passed[s], 0, NULL)) {
-            test_fail(__FILE__, __LINE__, "no %s vector ran for %s", label, kems[s].name);
+    for (size_t pi = 0; pi < npaths; pi++) {
+        for (size_t s = 0; s < 3; s++) {
+            char what[256];
+            snprintf(what, sizeof what, "%.*s %s %s [%s]",
+                     (int)(strchr(short_file, '/') - short_file), short_file, label, kems[s].name,
+                     paths[pi].name);
+            if (!vec_report(what, passed[pi][s], 0, NULL)) {
+                test_fail(__FILE__, __LINE__, "no %s vector ran for %s on %s", label, kems[s].name,
+                          paths[pi].name);
+            }
+            total += passed[pi][s];
         }
-        total += passed[s];
     }
     if (failed > 0) {
         test_fail(__FILE__, __LINE__, "%zu %s vectors failed in %s", failed, label, file);
@@ -188,7 +257,8 @@ static size_t run_file(const char *file, const char *function, const char *key_f
 
 /* ---- keyGen: ML-KEM.KeyGen_internal(d, z) -------------------------------- */
 
-static int check_keygen(const struct kem *kem, json_object *g, json_object *tc)
+static int check_keygen(const struct path *pa, const struct kem *kem, json_object *g,
+                        json_object *tc)
 {
     (void)g;
     uint8_t seed[64], ek_want[MAX_EK], dk_want[MAX_DK], ek[MAX_EK], dk[MAX_DK];
@@ -196,7 +266,7 @@ static int check_keygen(const struct kem *kem, json_object *g, json_object *tc)
         !get_hex(tc, "ek", ek_want, kem->ek_len) || !get_hex(tc, "dk", dk_want, kem->dk_len)) {
         return TC_FAIL;
     }
-    if (kem->keypair_derand(ek, dk, seed) != PQCE_OK) {
+    if (run_keypair(pa, kem, ek, dk, seed) != PQCE_OK) {
         return TC_FAIL;
     }
     return memcmp(ek, ek_want, kem->ek_len) == 0 && memcmp(dk, dk_want, kem->dk_len) == 0 ? TC_PASS
@@ -210,7 +280,8 @@ static void test_keygen_matches_acvp(void)
 
 /* ---- encapsulation: ML-KEM.Encaps_internal(ek, m) ------------------------ */
 
-static int check_encaps(const struct kem *kem, json_object *g, json_object *tc)
+static int check_encaps(const struct path *pa, const struct kem *kem, json_object *g,
+                        json_object *tc)
 {
     (void)g;
     uint8_t ek[MAX_EK], dk[MAX_DK], m[32], c_want[MAX_CT], k_want[32], c[MAX_CT], k[32];
@@ -219,13 +290,13 @@ static int check_encaps(const struct kem *kem, json_object *g, json_object *tc)
         !get_hex(tc, "k", k_want, 32)) {
         return TC_FAIL;
     }
-    if (kem->encaps_derand(c, k, ek, m) != PQCE_OK || memcmp(c, c_want, kem->ct_len) != 0 ||
+    if (run_encaps(pa, kem, c, k, ek, m) != PQCE_OK || memcmp(c, c_want, kem->ct_len) != 0 ||
         memcmp(k, k_want, 32) != 0) {
         return TC_FAIL;
     }
     /* The projection's matching dk must decapsulate c to the same key. */
     memset(k, 0, sizeof k);
-    if (kem->decaps(k, c, dk) != PQCE_OK || memcmp(k, k_want, 32) != 0) {
+    if (run_decaps(pa, kem, k, c, dk) != PQCE_OK || memcmp(k, k_want, 32) != 0) {
         return TC_FAIL;
     }
     return TC_PASS;
@@ -248,7 +319,8 @@ static int reason_is(json_object *tc, const char *reason)
 
 /* Decapsulation with the expanded dk of the vector; only tests whose reason
  * is `reason`. */
-static int check_decaps_reason(const struct kem *kem, json_object *tc, const char *reason)
+static int check_decaps_reason(const struct path *pa, const struct kem *kem, json_object *tc,
+                               const char *reason)
 {
     uint8_t dk[MAX_DK], c[MAX_CT], k_want[32], k[32];
     if (!reason_is(tc, reason)) {
@@ -258,24 +330,26 @@ static int check_decaps_reason(const struct kem *kem, json_object *tc, const cha
         !get_hex(tc, "k", k_want, 32)) {
         return TC_FAIL;
     }
-    if (kem->check_dk(dk) != PQCE_OK || kem->decaps(k, c, dk) != PQCE_OK) {
+    if (kem->check_dk(dk) != PQCE_OK || run_decaps(pa, kem, k, c, dk) != PQCE_OK) {
         return TC_FAIL;
     }
     return memcmp(k, k_want, 32) == 0 ? TC_PASS : TC_FAIL;
 }
 
-static int check_decaps_valid(const struct kem *kem, json_object *g, json_object *tc)
+static int check_decaps_valid(const struct path *pa, const struct kem *kem, json_object *g,
+                              json_object *tc)
 {
     (void)g;
-    return check_decaps_reason(kem, tc, "valid decapsulation");
+    return check_decaps_reason(pa, kem, tc, "valid decapsulation");
 }
 
 /* A modified ciphertext is not an error: Decaps returns K-bar = J(z || c),
  * which is the vector's k. */
-static int check_decaps_modified(const struct kem *kem, json_object *g, json_object *tc)
+static int check_decaps_modified(const struct path *pa, const struct kem *kem, json_object *g,
+                                 json_object *tc)
 {
     (void)g;
-    return check_decaps_reason(kem, tc, "modified ciphertext");
+    return check_decaps_reason(pa, kem, tc, "modified ciphertext");
 }
 
 static void test_decaps_valid_ciphertext_matches_acvp(void)
@@ -296,7 +370,8 @@ static void test_decaps_modified_ciphertext_gives_implicit_rejection_key(void)
 /* tr1 seed-format groups: the key is regenerated from d || z (how
  * pqc-enclave stores identity keys), must equal the projection's ek and dk,
  * and then decapsulates c, valid or modified. */
-static int check_decaps_seed(const struct kem *kem, json_object *g, json_object *tc)
+static int check_decaps_seed(const struct path *pa, const struct kem *kem, json_object *g,
+                             json_object *tc)
 {
     (void)g;
     uint8_t seed[64], ek_want[MAX_EK], dk_want[MAX_DK], ek[MAX_EK], dk[MAX_DK];
@@ -309,11 +384,11 @@ static int check_decaps_seed(const struct kem *kem, json_object *g, json_object 
     if (!reason_is(tc, "valid decapsulation") && !reason_is(tc, "modified ciphertext")) {
         return TC_FAIL;
     }
-    if (kem->keypair_derand(ek, dk, seed) != PQCE_OK || memcmp(ek, ek_want, kem->ek_len) != 0 ||
+    if (run_keypair(pa, kem, ek, dk, seed) != PQCE_OK || memcmp(ek, ek_want, kem->ek_len) != 0 ||
         memcmp(dk, dk_want, kem->dk_len) != 0) {
         return TC_FAIL;
     }
-    if (kem->decaps(k, c, dk) != PQCE_OK) {
+    if (run_decaps(pa, kem, k, c, dk) != PQCE_OK) {
         return TC_FAIL;
     }
     return memcmp(k, k_want, 32) == 0 ? TC_PASS : TC_FAIL;
@@ -327,7 +402,8 @@ static void test_decaps_seed_format_regenerates_dk_from_d_z(void)
 
 /* ---- decapsulationKeyCheck: [FIPS203, 7.3] ------------------------------- */
 
-static int check_dk_positive(const struct kem *kem, json_object *g, json_object *tc)
+static int check_dk_positive(const struct path *pa, const struct kem *kem, json_object *g,
+                             json_object *tc)
 {
     (void)g;
     uint8_t dk[MAX_DK], c[MAX_CT] = {0}, k[32];
@@ -338,10 +414,12 @@ static int check_dk_positive(const struct kem *kem, json_object *g, json_object 
         return TC_FAIL;
     }
     /* Accepted by the check alone and by Decaps (any ciphertext). */
-    return kem->check_dk(dk) == PQCE_OK && kem->decaps(k, c, dk) == PQCE_OK ? TC_PASS : TC_FAIL;
+    return kem->check_dk(dk) == PQCE_OK && run_decaps(pa, kem, k, c, dk) == PQCE_OK ? TC_PASS
+                                                                                    : TC_FAIL;
 }
 
-static int check_dk_negative(const struct kem *kem, json_object *g, json_object *tc)
+static int check_dk_negative(const struct path *pa, const struct kem *kem, json_object *g,
+                             json_object *tc)
 {
     (void)g;
     uint8_t dk[MAX_DK], c[MAX_CT] = {0}, k[32];
@@ -354,7 +432,7 @@ static int check_dk_negative(const struct kem *kem, json_object *g, json_object 
     /* Rejected by the check and by Decaps, whose output is zeroized. */
     memset(k, 0xA5, sizeof k);
     if (kem->check_dk(dk) != PQCE_ERR_INVALID_KEY ||
-        kem->decaps(k, c, dk) != PQCE_ERR_INVALID_KEY || !is_zero(k, sizeof k)) {
+        run_decaps(pa, kem, k, c, dk) != PQCE_ERR_INVALID_KEY || !is_zero(k, sizeof k)) {
         return TC_FAIL;
     }
     return TC_PASS;
@@ -391,7 +469,8 @@ static int has_coefficient_ge_q(const uint8_t *ek, unsigned k)
     return 0;
 }
 
-static int check_ek_positive(const struct kem *kem, json_object *g, json_object *tc)
+static int check_ek_positive(const struct path *pa, const struct kem *kem, json_object *g,
+                             json_object *tc)
 {
     (void)g;
     uint8_t ek[MAX_EK], m[32] = {1}, c[MAX_CT], k[32];
@@ -401,11 +480,13 @@ static int check_ek_positive(const struct kem *kem, json_object *g, json_object 
     if (!get_hex(tc, "ek", ek, kem->ek_len) || has_coefficient_ge_q(ek, kem->k)) {
         return TC_FAIL;
     }
-    return kem->check_ek(ek) == PQCE_OK && kem->encaps_derand(c, k, ek, m) == PQCE_OK ? TC_PASS
-                                                                                      : TC_FAIL;
+    return run_check_ek(pa, kem, ek) == PQCE_OK && run_encaps(pa, kem, c, k, ek, m) == PQCE_OK
+               ? TC_PASS
+               : TC_FAIL;
 }
 
-static int check_ek_negative(const struct kem *kem, json_object *g, json_object *tc)
+static int check_ek_negative(const struct path *pa, const struct kem *kem, json_object *g,
+                             json_object *tc)
 {
     (void)g;
     uint8_t ek[MAX_EK], m[32] = {1}, c[MAX_CT], k[32];
@@ -419,8 +500,8 @@ static int check_ek_negative(const struct kem *kem, json_object *g, json_object 
     /* Rejected by the check and by Encaps, whose outputs are zeroized. */
     memset(c, 0xA5, sizeof c);
     memset(k, 0xA5, sizeof k);
-    if (kem->check_ek(ek) != PQCE_ERR_INVALID_KEY ||
-        kem->encaps_derand(c, k, ek, m) != PQCE_ERR_INVALID_KEY || !is_zero(c, kem->ct_len) ||
+    if (run_check_ek(pa, kem, ek) != PQCE_ERR_INVALID_KEY ||
+        run_encaps(pa, kem, c, k, ek, m) != PQCE_ERR_INVALID_KEY || !is_zero(c, kem->ct_len) ||
         !is_zero(k, sizeof k)) {
         return TC_FAIL;
     }

@@ -17,8 +17,8 @@
 #define ROL64(x, n) (((x) << (n)) | ((x) >> ((64 - (n)) & 63)))
 
 /* Round constants RC[ir] [FIPS202, Algorithms 5 and 6], computed from the
- * LFSR rc(t) for ir = 0..23. */
-static const uint64_t keccak_rc[24] = {
+ * LFSR rc(t) for ir = 0..23. Shared with the 4-way permutation (keccak_x4.c). */
+const uint64_t pqce_keccak_rc[PQCE_KECCAK_ROUNDS] = {
     0x0000000000000001ULL, 0x0000000000008082ULL, 0x800000000000808aULL, 0x8000000080008000ULL,
     0x000000000000808bULL, 0x0000000080000001ULL, 0x8000000080008081ULL, 0x8000000000008009ULL,
     0x000000000000008aULL, 0x0000000000000088ULL, 0x0000000080008009ULL, 0x000000008000000aULL,
@@ -73,7 +73,7 @@ static inline KECCAK_ALWAYS_INLINE void keccak_permute(uint64_t s[PQCE_KECCAK_LA
         b2 = ROL64(a12 ^ d2, 43);
         b3 = ROL64(a18 ^ d3, 21);
         b4 = ROL64(a24 ^ d4, 14);
-        e0 = b0 ^ (~b1 & b2) ^ keccak_rc[round];
+        e0 = b0 ^ (~b1 & b2) ^ pqce_keccak_rc[round];
         e1 = b1 ^ (~b2 & b3);
         e2 = b2 ^ (~b3 & b4);
         e3 = b3 ^ (~b4 & b0);
@@ -139,7 +139,7 @@ static inline KECCAK_ALWAYS_INLINE void keccak_permute(uint64_t s[PQCE_KECCAK_LA
         b2 = ROL64(e12 ^ d2, 43);
         b3 = ROL64(e18 ^ d3, 21);
         b4 = ROL64(e24 ^ d4, 14);
-        a0 = b0 ^ (~b1 & b2) ^ keccak_rc[round + 1];
+        a0 = b0 ^ (~b1 & b2) ^ pqce_keccak_rc[round + 1];
         a1 = b1 ^ (~b2 & b3);
         a2 = b2 ^ (~b3 & b4);
         a3 = b3 ^ (~b4 & b0);

@@ -13,6 +13,7 @@
 #include <stdint.h>
 
 #define PQCE_KECCAK_LANES  25
+#define PQCE_KECCAK_ROUNDS 24
 #define PQCE_SHAKE128_RATE 168 /* bytes: (1600 - 2*128) / 8 */
 #define PQCE_SHAKE256_RATE 136
 #define PQCE_SHA3_256_RATE 136
@@ -28,6 +29,9 @@ typedef struct pqce_keccak {
     uint32_t pos;  /* next byte of the current block to absorb/squeeze */
     uint32_t rate; /* bytes */
 } pqce_keccak;
+
+/* The round constants RC[ir] of iota [FIPS202, 3.2.5], ir = 0..23. */
+extern const uint64_t pqce_keccak_rc[PQCE_KECCAK_ROUNDS];
 
 /* Keccak-p[1600, 24] = Keccak-f[1600] [FIPS202, Algorithm 7 / 3.4]. */
 void pqce_keccak_f1600(uint64_t s[PQCE_KECCAK_LANES]);

@@ -27,22 +27,35 @@
  *    computed once per vector entry and reused by every row.
  *  - Encaps decodes ek once: the 7.2 modulus check and K-PKE.Encrypt's
  *    ByteDecode_12 share one pass.
+ *  - The noise vectors are sampled together before they are used, so that
+ *    the AVX2 implementation can compute four PRF calls at once; A-hat (or
+ *    its transpose) is sampled in groups of rows of at most four entries
+ *    (PQCE_MLKEM_MATRIX_ROWS) for the same reason.
+ *
+ * The inner loops (sampling, NTT, products in T_q, reductions, encodings)
+ * are called through a pqce_mlkem_impl table (mlkem_impl.h): the portable C
+ * one, or the AVX2 one, which gives bit-for-bit the same results. The
+ * public functions take the table that pqce_mlkem_impl_select() gives for
+ * this CPU; the pqce_mlkem_*_with entry points of mlkem.h take it as an
+ * argument, so that the tests run every vector through every
+ * implementation.
  */
 #include <string.h>
 
 #include "core/ct.h"
+#include "crypto/mlkem.h"
+
 #include "crypto/keccak.h"
-#include "crypto/mlkem_params.h"
 #include "crypto/mlkem_poly.h"
 #include "crypto/mlkem_sample.h"
-#include "pqce.h"
 
 typedef pqce_mlkem_poly poly;
 typedef pqce_mlkem_params params;
+typedef pqce_mlkem_impl impl;
 
-static const params mlkem512 = PQCE_MLKEM_PARAMS_INIT(512);
-static const params mlkem768 = PQCE_MLKEM_PARAMS_INIT(768);
-static const params mlkem1024 = PQCE_MLKEM_PARAMS_INIT(1024);
+const params pqce_mlkem512_params = PQCE_MLKEM_PARAMS_INIT(512);
+const params pqce_mlkem768_params = PQCE_MLKEM_PARAMS_INIT(768);
+const params pqce_mlkem1024_params = PQCE_MLKEM_PARAMS_INIT(1024);
 
 #define K_MAX      PQCE_MLKEM_K_MAX
 #define POLY_BYTES PQCE_MLKEM_POLY_BYTES
@@ -60,14 +73,16 @@ static const params mlkem1024 = PQCE_MLKEM_PARAMS_INIT(1024);
  * K-PKE.KeyGen(d) [FIPS203, Algorithm 13]. Writes ek_PKE (384k + 32 bytes)
  * and dk_PKE (384k bytes).
  */
-static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uint8_t d[32])
+static void kpke_keygen(const impl *im, const params *p, uint8_t *ek, uint8_t *dk_pke,
+                        const uint8_t d[32])
 {
     const unsigned k = p->k;
     uint8_t g_in[33];
     uint8_t rho_sigma[64];
-    poly s[K_MAX], e[K_MAX], a[K_MAX], t;
+    poly se[2 * K_MAX], a[PQCE_MLKEM_MATRIX_BATCH], t;
+    poly *s = se, *e = se + k;
+    const unsigned rows = PQCE_MLKEM_MATRIX_ROWS(k);
     pqce_mlkem_mulcache s_x[K_MAX];
-    uint8_t n = 0;
 
     /* Step 1: (rho, sigma) = G(d || k), the final FIPS 203 domain separation. */
     memcpy(g_in, d, 32);
@@ -79,41 +94,37 @@ static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uin
     PQCE_CT_DECLASSIFY(rho_sigma, 32);
 
     /* Steps 8-15: s and e from PRF_eta1(sigma, N), N = 0 .. 2k-1. */
-    for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_sample_noise(&s[i], sigma, n++, p->eta1);
-    }
-    for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_sample_noise(&e[i], sigma, n++, p->eta1);
-    }
+    im->polyvec_sample_noise(se, sigma, 0, 2 * k, p->eta1);
     /* Steps 16-17: s-hat, e-hat. s-hat is reduced for the product bounds. */
     for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_ntt(&s[i]);
-        pqce_mlkem_poly_reduce(&s[i]);
-        pqce_mlkem_poly_mulcache(&s_x[i], &s[i]);
-        pqce_mlkem_poly_ntt(&e[i]);
+        im->ntt(&s[i]);
+        im->reduce(&s[i]);
+        im->mulcache(&s_x[i], &s[i]);
+        im->ntt(&e[i]);
     }
     /* Steps 3-7 and 18: t-hat[i] = sum_j A-hat[i, j] o s-hat[j] + e-hat[i],
-     * with A-hat[i, j] = SampleNTT(rho || j || i); step 19 encodes it. */
-    for (unsigned i = 0; i < k; i++) {
-        for (unsigned j = 0; j < k; j++) {
-            pqce_mlkem_poly_sample_ntt(&a[j], rho, (uint8_t)j, (uint8_t)i);
+     * with A-hat[i, j] = SampleNTT(rho || j || i), a group of rows at a time;
+     * step 19 encodes it. */
+    for (unsigned i0 = 0; i0 < k; i0 += rows) {
+        im->polymat_sample(a, rho, k, 0, i0, rows);
+        for (unsigned row = 0; row < rows; row++) {
+            const unsigned i = i0 + row;
+            im->basemul_acc(&t, &a[row * k], s, s_x, k);
+            im->tomont(&t);                 /* removes basemul's R^-1: |t| < q */
+            pqce_mlkem_poly_add(&t, &e[i]); /* |t| < q + 8q, fits int16_t */
+            im->encode12(ek + POLY_BYTES * i, &t);
         }
-        pqce_mlkem_polyvec_basemul_acc(&t, a, s, s_x, k);
-        pqce_mlkem_poly_tomont(&t);     /* removes basemul's R^-1: |t| < q */
-        pqce_mlkem_poly_add(&t, &e[i]); /* |t| < q + 8q, fits int16_t */
-        pqce_mlkem_poly_encode12(ek + POLY_BYTES * i, &t);
     }
     memcpy(ek + POLY_BYTES * k, rho, 32);
     /* Step 20: dk_PKE = ByteEncode_12(s-hat). */
     for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_encode12(dk_pke + POLY_BYTES * i, &s[i]);
+        im->encode12(dk_pke + POLY_BYTES * i, &s[i]);
     }
 
     pqce_memzero(g_in, sizeof g_in);
     pqce_memzero(rho_sigma, sizeof rho_sigma);
-    pqce_memzero(s, sizeof s);
+    pqce_memzero(se, sizeof se);
     pqce_memzero(s_x, sizeof s_x);
-    pqce_memzero(e, sizeof e);
     pqce_memzero(&t, sizeof t);
 }
 
@@ -122,54 +133,59 @@ static void kpke_keygen(const params *p, uint8_t *ek, uint8_t *dk_pke, const uin
  * t_hat = ByteDecode_12(ek[0 : 384k]) (step 2) and rho = ek[384k : 384k+32]
  * (step 3). Writes c (32 (du k + dv) bytes).
  */
-static void kpke_encrypt(const params *p, uint8_t *c, const poly *t_hat, const uint8_t rho[32],
-                         const uint8_t m[32], const uint8_t r[32])
+static void kpke_encrypt(const impl *im, const params *p, uint8_t *c, const poly *t_hat,
+                         const uint8_t rho[32], const uint8_t m[32], const uint8_t r[32])
 {
     const unsigned k = p->k;
-    poly y[K_MAX], a[K_MAX], u, v, noise;
+    poly y[K_MAX], e12[K_MAX + 1], a[PQCE_MLKEM_MATRIX_BATCH], u, v, mu;
     pqce_mlkem_mulcache y_x[K_MAX];
+    const unsigned rows = PQCE_MLKEM_MATRIX_ROWS(k);
 
     /* Steps 9-12: y from PRF_eta1(r, N), N = 0 .. k-1; step 18: y-hat. */
+    im->polyvec_sample_noise(y, r, 0, k, p->eta1);
     for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_sample_noise(&y[i], r, (uint8_t)i, p->eta1);
-        pqce_mlkem_poly_ntt(&y[i]);
-        pqce_mlkem_poly_reduce(&y[i]);
-        pqce_mlkem_poly_mulcache(&y_x[i], &y[i]);
+        im->ntt(&y[i]);
+        im->reduce(&y[i]);
+        im->mulcache(&y_x[i], &y[i]);
     }
+    /* Steps 13-17: e1[i] from PRF_eta2(r, k + i) and e2 = e12[k] from
+     * PRF_eta2(r, 2k). */
+    im->polyvec_sample_noise(e12, r, (uint8_t)k, k + 1, p->eta2);
     /* Steps 4-8 and 19: u[i] = NTT^-1(sum_j A-hat[j, i] o y-hat[j]) + e1[i],
-     * with A-hat[j, i] = SampleNTT(rho || i || j) and e1[i] from
-     * PRF_eta2(r, k + i) (steps 13-16); step 22: c1. */
-    for (unsigned i = 0; i < k; i++) {
-        for (unsigned j = 0; j < k; j++) {
-            pqce_mlkem_poly_sample_ntt(&a[j], rho, (uint8_t)i, (uint8_t)j);
+     * with A-hat[j, i] = SampleNTT(rho || i || j) (the rows of A-hat^T), a
+     * group of rows at a time; step 22: c1. */
+    for (unsigned i0 = 0; i0 < k; i0 += rows) {
+        im->polymat_sample(a, rho, k, 1, i0, rows);
+        for (unsigned row = 0; row < rows; row++) {
+            const unsigned i = i0 + row;
+            im->basemul_acc(&u, &a[row * k], y, y_x, k);
+            im->invntt_mont(&u);
+            pqce_mlkem_poly_add(&u, &e12[i]);
+            im->compress_encode(c + 32 * p->du * i, &u, p->du);
         }
-        pqce_mlkem_polyvec_basemul_acc(&u, a, y, y_x, k);
-        pqce_mlkem_poly_invntt_mont(&u);
-        pqce_mlkem_poly_sample_noise(&noise, r, (uint8_t)(k + i), p->eta2);
-        pqce_mlkem_poly_add(&u, &noise);
-        pqce_mlkem_poly_compress_encode(c + 32 * p->du * i, &u, p->du);
     }
-    /* Steps 17, 20, 21: v = NTT^-1(t-hat^T o y-hat) + e2 + mu, with e2 from
-     * PRF_eta2(r, 2k) and mu = Decompress_1(ByteDecode_1(m)); step 23: c2. */
-    pqce_mlkem_polyvec_basemul_acc(&v, t_hat, y, y_x, k);
-    pqce_mlkem_poly_invntt_mont(&v);
-    pqce_mlkem_poly_sample_noise(&noise, r, (uint8_t)(2 * k), p->eta2);
-    pqce_mlkem_poly_add(&v, &noise);
-    pqce_mlkem_poly_decode_decompress(&noise, m, 1);
-    pqce_mlkem_poly_add(&v, &noise);
-    pqce_mlkem_poly_compress_encode(c + 32 * p->du * k, &v, p->dv);
+    /* Steps 20, 21: v = NTT^-1(t-hat^T o y-hat) + e2 + mu, with
+     * mu = Decompress_1(ByteDecode_1(m)); step 23: c2. */
+    im->basemul_acc(&v, t_hat, y, y_x, k);
+    im->invntt_mont(&v);
+    pqce_mlkem_poly_add(&v, &e12[k]);
+    im->decode_decompress(&mu, m, 1);
+    pqce_mlkem_poly_add(&v, &mu);
+    im->compress_encode(c + 32 * p->du * k, &v, p->dv);
 
     pqce_memzero(y, sizeof y);
     pqce_memzero(y_x, sizeof y_x);
+    pqce_memzero(e12, sizeof e12);
     pqce_memzero(&u, sizeof u);
     pqce_memzero(&v, sizeof v);
-    pqce_memzero(&noise, sizeof noise);
+    pqce_memzero(&mu, sizeof mu);
 }
 
 /*
  * K-PKE.Decrypt(dk_PKE, c) [FIPS203, Algorithm 15]. Writes m (32 bytes).
  */
-static void kpke_decrypt(const params *p, uint8_t m[32], const uint8_t *dk_pke, const uint8_t *c)
+static void kpke_decrypt(const impl *im, const params *p, uint8_t m[32], const uint8_t *dk_pke,
+                         const uint8_t *c)
 {
     const unsigned k = p->k;
     poly s_hat[K_MAX], u_hat[K_MAX], w, v;
@@ -177,23 +193,23 @@ static void kpke_decrypt(const params *p, uint8_t m[32], const uint8_t *dk_pke, 
 
     /* Step 3: u' = Decompress_du(ByteDecode_du(c1)), and its NTT (step 6). */
     for (unsigned i = 0; i < k; i++) {
-        pqce_mlkem_poly_decode_decompress(&u_hat[i], c + 32 * p->du * i, p->du);
-        pqce_mlkem_poly_ntt(&u_hat[i]);
-        pqce_mlkem_poly_reduce(&u_hat[i]);
-        pqce_mlkem_poly_mulcache(&u_x[i], &u_hat[i]);
+        im->decode_decompress(&u_hat[i], c + 32 * p->du * i, p->du);
+        im->ntt(&u_hat[i]);
+        im->reduce(&u_hat[i]);
+        im->mulcache(&u_x[i], &u_hat[i]);
     }
     /* Step 5: s-hat = ByteDecode_12(dk_PKE), reduced mod q as ByteDecode_12
      * specifies; whether a value was >= q is not used (and stays secret). */
     for (unsigned i = 0; i < k; i++) {
-        (void)pqce_mlkem_poly_decode12(&s_hat[i], dk_pke + POLY_BYTES * i);
+        (void)im->decode12(&s_hat[i], dk_pke + POLY_BYTES * i);
     }
     /* Step 6: w = v' - NTT^-1(s-hat^T o NTT(u')), v' from c2 (step 4). */
-    pqce_mlkem_polyvec_basemul_acc(&w, s_hat, u_hat, u_x, k);
-    pqce_mlkem_poly_invntt_mont(&w);
-    pqce_mlkem_poly_decode_decompress(&v, c + 32 * p->du * k, p->dv);
+    im->basemul_acc(&w, s_hat, u_hat, u_x, k);
+    im->invntt_mont(&w);
+    im->decode_decompress(&v, c + 32 * p->du * k, p->dv);
     pqce_mlkem_poly_sub(&w, &v, &w); /* |w| < 2q */
     /* Step 7: m = ByteEncode_1(Compress_1(w)). */
-    pqce_mlkem_poly_compress_encode(m, &w, 1);
+    im->compress_encode(m, &w, 1);
 
     pqce_memzero(s_hat, sizeof s_hat);
     pqce_memzero(&w, sizeof w);
@@ -209,11 +225,11 @@ static void kpke_decrypt(const params *p, uint8_t m[32], const uint8_t *dk_pke, 
  * when every 12-bit value is below q. (The type check is the fixed array
  * size of the API.) ek is public, so the result may be branched on.
  */
-static int ek_decode_check(const params *p, poly *t_hat, const uint8_t *ek)
+static int ek_decode_check(const impl *im, const params *p, poly *t_hat, const uint8_t *ek)
 {
     uint32_t out_of_range = 0;
     for (unsigned i = 0; i < p->k; i++) {
-        out_of_range |= pqce_mlkem_poly_decode12(&t_hat[i], ek + POLY_BYTES * i);
+        out_of_range |= im->decode12(&t_hat[i], ek + POLY_BYTES * i);
     }
     return out_of_range != 0 ? PQCE_ERR_INVALID_KEY : PQCE_OK;
 }
@@ -237,11 +253,11 @@ static int dk_check(const params *p, const uint8_t *dk)
  * ------------------------------------------------------------------------ */
 
 /* ML-KEM.KeyGen_internal(d, z) [FIPS203, Algorithm 16]. */
-static void keygen_internal(const params *p, uint8_t *ek, uint8_t *dk, const uint8_t d[32],
-                            const uint8_t z[32])
+static void keygen_internal(const impl *im, const params *p, uint8_t *ek, uint8_t *dk,
+                            const uint8_t d[32], const uint8_t z[32])
 {
     const size_t k = p->k;
-    kpke_keygen(p, ek, dk, d);
+    kpke_keygen(im, p, ek, dk, d);
     /* dk = dk_PKE || ek || H(ek) || z */
     memcpy(dk + DK_EK_OFFSET(k), ek, p->ek_bytes);
     pqce_keccak_sha3_256(dk + DK_H_OFFSET(k), ek, p->ek_bytes);
@@ -250,15 +266,15 @@ static void keygen_internal(const params *p, uint8_t *ek, uint8_t *dk, const uin
 
 /* ML-KEM.Encaps_internal(ek, m) [FIPS203, Algorithm 17], after the 7.2
  * check. Errors: PQCE_ERR_INVALID_KEY (ct, ss zeroized). */
-static int encaps_internal(const params *p, uint8_t *ct, uint8_t ss[32], const uint8_t *ek,
-                           const uint8_t m[32])
+static int encaps_internal(const impl *im, const params *p, uint8_t *ct, uint8_t ss[32],
+                           const uint8_t *ek, const uint8_t m[32])
 {
     int ret;
     poly t_hat[K_MAX];
     uint8_t g_in[64]; /* m || H(ek) */
     uint8_t k_r[64];  /* K || r */
 
-    ret = ek_decode_check(p, t_hat, ek);
+    ret = ek_decode_check(im, p, t_hat, ek);
     if (ret != PQCE_OK) {
         goto cleanup;
     }
@@ -267,7 +283,7 @@ static int encaps_internal(const params *p, uint8_t *ct, uint8_t ss[32], const u
     pqce_keccak_sha3_256(g_in + 32, ek, p->ek_bytes);
     pqce_keccak_sha3_512(k_r, g_in, sizeof g_in);
     /* Step 2: c = K-PKE.Encrypt(ek, m, r). */
-    kpke_encrypt(p, ct, t_hat, ek + POLY_BYTES * p->k, m, k_r + 32);
+    kpke_encrypt(im, p, ct, t_hat, ek + POLY_BYTES * p->k, m, k_r + 32);
     memcpy(ss, k_r, 32);
     ret = PQCE_OK;
 
@@ -284,7 +300,8 @@ cleanup:
 /* ML-KEM.Decaps_internal(dk, c) [FIPS203, Algorithm 18], after the 7.3
  * check. Never fails: a ciphertext that does not re-encrypt to itself
  * yields K-bar = J(z || c) (implicit rejection), selected without a branch. */
-static void decaps_internal(const params *p, uint8_t ss[32], const uint8_t *ct, const uint8_t *dk)
+static void decaps_internal(const impl *im, const params *p, uint8_t ss[32], const uint8_t *ct,
+                            const uint8_t *dk)
 {
     const size_t k = p->k;
     const uint8_t *dk_pke = dk;
@@ -299,7 +316,7 @@ static void decaps_internal(const params *p, uint8_t ss[32], const uint8_t *ct, 
     pqce_keccak j_xof;
 
     /* Step 7: m' = K-PKE.Decrypt(dk_PKE, c). */
-    kpke_decrypt(p, g_in, dk_pke, ct);
+    kpke_decrypt(im, p, g_in, dk_pke, ct);
     /* Step 8: (K', r') = G(m' || h). */
     memcpy(g_in + 32, h, 32);
     pqce_keccak_sha3_512(k_r, g_in, sizeof g_in);
@@ -312,9 +329,9 @@ static void decaps_internal(const params *p, uint8_t ss[32], const uint8_t *ct, 
     /* Step 10: c' = K-PKE.Encrypt(ek_PKE, m', r'). ByteDecode_12 of the ek
      * inside dk reduces mod q; dk's ek is not subject to the 7.2 check. */
     for (unsigned i = 0; i < k; i++) {
-        (void)pqce_mlkem_poly_decode12(&t_hat[i], ek_pke + POLY_BYTES * i);
+        (void)im->decode12(&t_hat[i], ek_pke + POLY_BYTES * i);
     }
-    kpke_encrypt(p, ct_prime, t_hat, ek_pke + POLY_BYTES * k, g_in, k_r + 32);
+    kpke_encrypt(im, p, ct_prime, t_hat, ek_pke + POLY_BYTES * k, g_in, k_r + 32);
     /* Steps 11-13: if c != c' then K' = K-bar, by constant-time compare and
      * select: whether c was valid is secret. */
     uint8_t differ = pqce_ct_diff(ct, ct_prime, p->ct_bytes);
@@ -335,7 +352,8 @@ static void decaps_internal(const params *p, uint8_t ss[32], const uint8_t *ct, 
  * The API, parameterised by the set
  * ------------------------------------------------------------------------ */
 
-static int mlkem_keypair_derand(const params *p, uint8_t *ek, uint8_t *dk, const uint8_t *seed)
+int pqce_mlkem_keypair_derand_with(const impl *im, const params *p, uint8_t *ek, uint8_t *dk,
+                                   const uint8_t *seed)
 {
     if (ek == NULL || dk == NULL || seed == NULL) {
         pqce_memzero(ek, ek != NULL ? p->ek_bytes : 0);
@@ -343,12 +361,13 @@ static int mlkem_keypair_derand(const params *p, uint8_t *ek, uint8_t *dk, const
         return PQCE_ERR_INVALID_ARG;
     }
     /* seed = d || z, d first (the ACVP and pqc-enclave storage order). */
-    keygen_internal(p, ek, dk, seed, seed + 32);
+    keygen_internal(im, p, ek, dk, seed, seed + 32);
     return PQCE_OK;
 }
 
 /* ML-KEM.KeyGen [FIPS203, Algorithm 19]. */
-static int mlkem_keypair_rng(const params *p, const pqce_rng *rng, uint8_t *ek, uint8_t *dk)
+static int mlkem_keypair_rng(const impl *im, const params *p, const pqce_rng *rng, uint8_t *ek,
+                             uint8_t *dk)
 {
     int ret;
     uint8_t seed[PQCE_MLKEM_SEED_BYTES];
@@ -362,7 +381,7 @@ static int mlkem_keypair_rng(const params *p, const pqce_rng *rng, uint8_t *ek, 
     if (ret != PQCE_OK) {
         goto cleanup;
     }
-    keygen_internal(p, ek, dk, seed, seed + 32);
+    keygen_internal(im, p, ek, dk, seed, seed + 32);
 
 cleanup:
     if (ret != PQCE_OK) {
@@ -373,20 +392,20 @@ cleanup:
     return ret;
 }
 
-static int mlkem_encaps_derand(const params *p, uint8_t *ct, uint8_t *ss, const uint8_t *ek,
-                               const uint8_t *m)
+int pqce_mlkem_encaps_derand_with(const impl *im, const params *p, uint8_t *ct, uint8_t *ss,
+                                  const uint8_t *ek, const uint8_t *m)
 {
     if (ct == NULL || ss == NULL || ek == NULL || m == NULL) {
         pqce_memzero(ct, ct != NULL ? p->ct_bytes : 0);
         pqce_memzero(ss, ss != NULL ? PQCE_MLKEM_SS_BYTES : 0);
         return PQCE_ERR_INVALID_ARG;
     }
-    return encaps_internal(p, ct, ss, ek, m);
+    return encaps_internal(im, p, ct, ss, ek, m);
 }
 
 /* ML-KEM.Encaps [FIPS203, Algorithm 20]. */
-static int mlkem_encaps_rng(const params *p, const pqce_rng *rng, uint8_t *ct, uint8_t *ss,
-                            const uint8_t *ek)
+static int mlkem_encaps_rng(const impl *im, const params *p, const pqce_rng *rng, uint8_t *ct,
+                            uint8_t *ss, const uint8_t *ek)
 {
     int ret;
     uint8_t m[PQCE_MLKEM_MSG_BYTES];
@@ -400,7 +419,7 @@ static int mlkem_encaps_rng(const params *p, const pqce_rng *rng, uint8_t *ct, u
     if (ret != PQCE_OK) {
         goto cleanup;
     }
-    ret = encaps_internal(p, ct, ss, ek, m);
+    ret = encaps_internal(im, p, ct, ss, ek, m);
 
 cleanup:
     if (ret != PQCE_OK) {
@@ -412,7 +431,8 @@ cleanup:
 }
 
 /* ML-KEM.Decaps [FIPS203, Algorithm 21] with the 7.3 input check. */
-static int mlkem_decaps(const params *p, uint8_t *ss, const uint8_t *ct, const uint8_t *dk)
+int pqce_mlkem_decaps_with(const impl *im, const params *p, uint8_t *ss, const uint8_t *ct,
+                           const uint8_t *dk)
 {
     int ret;
 
@@ -429,7 +449,7 @@ static int mlkem_decaps(const params *p, uint8_t *ss, const uint8_t *ct, const u
     if (ret != PQCE_OK) {
         goto cleanup;
     }
-    decaps_internal(p, ss, ct, dk);
+    decaps_internal(im, p, ss, ct, dk);
 
 cleanup:
     if (ret != PQCE_OK) {
@@ -438,13 +458,13 @@ cleanup:
     return ret;
 }
 
-static int mlkem_check_ek(const params *p, const uint8_t *ek)
+int pqce_mlkem_check_ek_with(const impl *im, const params *p, const uint8_t *ek)
 {
     poly t_hat[K_MAX];
     if (ek == NULL) {
         return PQCE_ERR_INVALID_ARG;
     }
-    return ek_decode_check(p, t_hat, ek);
+    return ek_decode_check(im, p, t_hat, ek);
 }
 
 static int mlkem_check_dk(const params *p, const uint8_t *dk)
@@ -458,58 +478,64 @@ static int mlkem_check_dk(const params *p, const uint8_t *dk)
 
 /*
  * The public functions of pqce.h for one parameter set N, each a wrapper
- * around the implementation above. Spelled out by a macro so that the three
- * sets cannot drift apart; the prototypes (and their array sizes) are those
- * of pqce.h.
+ * around the implementation above with the implementation table chosen for
+ * this CPU (once per call, no stored state). Spelled out by a macro so that
+ * the three sets cannot drift apart; the prototypes (and their array sizes)
+ * are those of pqce.h.
  */
-#define PQCE_MLKEM_DEFINE_API(N)                                                               \
-    int pqce_mlkem##N##_keypair(uint8_t ek[PQCE_MLKEM##N##_EK_BYTES],                          \
-                                uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                          \
-    {                                                                                          \
-        return mlkem_keypair_rng(&mlkem##N, NULL, ek, dk);                                     \
-    }                                                                                          \
-    int pqce_mlkem##N##_keypair_rng(const pqce_rng *rng, uint8_t ek[PQCE_MLKEM##N##_EK_BYTES], \
-                                    uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                      \
-    {                                                                                          \
-        return mlkem_keypair_rng(&mlkem##N, rng, ek, dk);                                      \
-    }                                                                                          \
-    int pqce_mlkem##N##_keypair_derand(uint8_t ek[PQCE_MLKEM##N##_EK_BYTES],                   \
-                                       uint8_t dk[PQCE_MLKEM##N##_DK_BYTES],                   \
-                                       const uint8_t seed[PQCE_MLKEM_SEED_BYTES])              \
-    {                                                                                          \
-        return mlkem_keypair_derand(&mlkem##N, ek, dk, seed);                                  \
-    }                                                                                          \
-    int pqce_mlkem##N##_encaps(uint8_t ct[PQCE_MLKEM##N##_CT_BYTES],                           \
-                               uint8_t ss[PQCE_MLKEM_SS_BYTES],                                \
-                               const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                     \
-    {                                                                                          \
-        return mlkem_encaps_rng(&mlkem##N, NULL, ct, ss, ek);                                  \
-    }                                                                                          \
-    int pqce_mlkem##N##_encaps_rng(const pqce_rng *rng, uint8_t ct[PQCE_MLKEM##N##_CT_BYTES],  \
-                                   uint8_t ss[PQCE_MLKEM_SS_BYTES],                            \
-                                   const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                 \
-    {                                                                                          \
-        return mlkem_encaps_rng(&mlkem##N, rng, ct, ss, ek);                                   \
-    }                                                                                          \
-    int pqce_mlkem##N##_encaps_derand(                                                         \
-        uint8_t ct[PQCE_MLKEM##N##_CT_BYTES], uint8_t ss[PQCE_MLKEM_SS_BYTES],                 \
-        const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES], const uint8_t m[PQCE_MLKEM_MSG_BYTES])     \
-    {                                                                                          \
-        return mlkem_encaps_derand(&mlkem##N, ct, ss, ek, m);                                  \
-    }                                                                                          \
-    int pqce_mlkem##N##_decaps(uint8_t ss[PQCE_MLKEM_SS_BYTES],                                \
-                               const uint8_t ct[PQCE_MLKEM##N##_CT_BYTES],                     \
-                               const uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                     \
-    {                                                                                          \
-        return mlkem_decaps(&mlkem##N, ss, ct, dk);                                            \
-    }                                                                                          \
-    int pqce_mlkem##N##_check_ek(const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                   \
-    {                                                                                          \
-        return mlkem_check_ek(&mlkem##N, ek);                                                  \
-    }                                                                                          \
-    int pqce_mlkem##N##_check_dk(const uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                   \
-    {                                                                                          \
-        return mlkem_check_dk(&mlkem##N, dk);                                                  \
+#define PQCE_MLKEM_DEFINE_API(N)                                                                   \
+    int pqce_mlkem##N##_keypair(uint8_t ek[PQCE_MLKEM##N##_EK_BYTES],                              \
+                                uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                              \
+    {                                                                                              \
+        return mlkem_keypair_rng(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, NULL, ek, dk); \
+    }                                                                                              \
+    int pqce_mlkem##N##_keypair_rng(const pqce_rng *rng, uint8_t ek[PQCE_MLKEM##N##_EK_BYTES],     \
+                                    uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                          \
+    {                                                                                              \
+        return mlkem_keypair_rng(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, rng, ek, dk);  \
+    }                                                                                              \
+    int pqce_mlkem##N##_keypair_derand(uint8_t ek[PQCE_MLKEM##N##_EK_BYTES],                       \
+                                       uint8_t dk[PQCE_MLKEM##N##_DK_BYTES],                       \
+                                       const uint8_t seed[PQCE_MLKEM_SEED_BYTES])                  \
+    {                                                                                              \
+        return pqce_mlkem_keypair_derand_with(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params,   \
+                                              ek, dk, seed);                                       \
+    }                                                                                              \
+    int pqce_mlkem##N##_encaps(uint8_t ct[PQCE_MLKEM##N##_CT_BYTES],                               \
+                               uint8_t ss[PQCE_MLKEM_SS_BYTES],                                    \
+                               const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                         \
+    {                                                                                              \
+        return mlkem_encaps_rng(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, NULL, ct, ss,   \
+                                ek);                                                               \
+    }                                                                                              \
+    int pqce_mlkem##N##_encaps_rng(const pqce_rng *rng, uint8_t ct[PQCE_MLKEM##N##_CT_BYTES],      \
+                                   uint8_t ss[PQCE_MLKEM_SS_BYTES],                                \
+                                   const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                     \
+    {                                                                                              \
+        return mlkem_encaps_rng(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, rng, ct, ss,    \
+                                ek);                                                               \
+    }                                                                                              \
+    int pqce_mlkem##N##_encaps_derand(                                                             \
+        uint8_t ct[PQCE_MLKEM##N##_CT_BYTES], uint8_t ss[PQCE_MLKEM_SS_BYTES],                     \
+        const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES], const uint8_t m[PQCE_MLKEM_MSG_BYTES])         \
+    {                                                                                              \
+        return pqce_mlkem_encaps_derand_with(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params,    \
+                                             ct, ss, ek, m);                                       \
+    }                                                                                              \
+    int pqce_mlkem##N##_decaps(uint8_t ss[PQCE_MLKEM_SS_BYTES],                                    \
+                               const uint8_t ct[PQCE_MLKEM##N##_CT_BYTES],                         \
+                               const uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                         \
+    {                                                                                              \
+        return pqce_mlkem_decaps_with(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, ss, ct,   \
+                                      dk);                                                         \
+    }                                                                                              \
+    int pqce_mlkem##N##_check_ek(const uint8_t ek[PQCE_MLKEM##N##_EK_BYTES])                       \
+    {                                                                                              \
+        return pqce_mlkem_check_ek_with(pqce_mlkem_impl_select(), &pqce_mlkem##N##_params, ek);    \
+    }                                                                                              \
+    int pqce_mlkem##N##_check_dk(const uint8_t dk[PQCE_MLKEM##N##_DK_BYTES])                       \
+    {                                                                                              \
+        return mlkem_check_dk(&pqce_mlkem##N##_params, dk);                                        \
     }
 
 PQCE_MLKEM_DEFINE_API(512)

@@ -25,6 +25,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "core/cpu.h"
 #include "crypto/mlkem_params.h"
 
 _Static_assert((-1 >> 1) == -1, "arithmetic right shift of negative values");
@@ -37,6 +38,10 @@ typedef struct pqce_mlkem_poly {
 #define PQCE_MLKEM_QINV      62209u /* q^-1 mod 2^16 */
 #define PQCE_MLKEM_MONT_R2   1353   /* R^2 mod q: mont_mul(x, R2) = x * R */
 #define PQCE_MLKEM_BARRETT_V 20159  /* round(2^26 / q) */
+/* 128^-1 * R^2 mod q: a Montgomery product by it multiplies by 128^-1 * R,
+ * the final scaling of [FIPS203, Algorithm 10] (3303 = 128^-1 mod q) times
+ * the R that cancels basemul's R^-1. */
+#define PQCE_MLKEM_INVNTT_SCALE 1441
 /* Compress: floor(t / q) = (t * M) >> 35 for every t < 2^23, M = ceil(2^35 / q):
  * with M = 2^35/q + e, 0 <= e < 1, the error t*e/2^35 < 2^-12 < 1/q, and the
  * fractional part of t/q is at most (q-1)/q, so the floor never moves. */
@@ -108,6 +113,16 @@ static inline int16_t pqce_mlkem_decompress(uint16_t y, unsigned d)
     return (int16_t)(((uint32_t)y * PQCE_MLKEM_Q + (1u << (d - 1))) >> d);
 }
 
+/*
+ * The NTT constants times R, as centered representatives:
+ *   pqce_mlkem_zetas[i]  = 17^BitRev7(i) * R mod q        [FIPS203, Algorithms 9, 10]
+ *   pqce_mlkem_gammas[i] = 17^(2*BitRev7(i) + 1) * R mod q [FIPS203, Algorithms 11, 12]
+ * The factor R makes a Montgomery product by an entry an ordinary product
+ * mod q. pqce_mlkem_zetas[0] is unused.
+ */
+extern const int16_t pqce_mlkem_zetas[128];
+extern const int16_t pqce_mlkem_gammas[128];
+
 /* NTT [FIPS203, Algorithm 9], in place. Input |f_i| < q; output |f_i| < 8q
  * (seven layers, each adding less than q). */
 void pqce_mlkem_poly_ntt(pqce_mlkem_poly *f);
@@ -156,6 +171,13 @@ void pqce_mlkem_poly_encode12(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem
  * ByteEncode_12(ByteDecode_12(a)) != a: the [FIPS203, 7.2] modulus check
  * fails). Constant time; the caller decides whether the flag is public. */
 uint32_t pqce_mlkem_poly_decode12(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES]);
+
+#if PQCE_AVX2_COMPILED
+/* The same two functions compiled for AVX2 (the AVX2 table of
+ * mlkem_impl.h); only when pqce_cpu_has_avx2(). */
+void pqce_mlkem_poly_encode12_avx2(uint8_t r[PQCE_MLKEM_POLY_BYTES], const pqce_mlkem_poly *f);
+uint32_t pqce_mlkem_poly_decode12_avx2(pqce_mlkem_poly *r, const uint8_t a[PQCE_MLKEM_POLY_BYTES]);
+#endif
 
 /* ByteEncode_d(Compress_d(f)) [FIPS203, Algorithm 5 and 4.2.1] for d in
  * {1, 4, 5, 10, 11}: 32*d bytes. Accepts any int16 coefficient. */

@@ -29,7 +29,7 @@
  * pseudocode's loop. (Branching here would be harmless for security: the
  * candidates are public, derived from rho.)
  */
-static unsigned sample_ntt_parse(int16_t *a, unsigned n, const uint8_t *b, size_t len)
+unsigned pqce_mlkem_sample_ntt_parse(int16_t *a, unsigned n, const uint8_t *b, size_t len)
 {
     size_t p = 0;
     for (; p < len && n + 2 <= PQCE_MLKEM_N; p += 3) {
@@ -66,12 +66,24 @@ void pqce_mlkem_poly_sample_ntt(pqce_mlkem_poly *a, const uint8_t rho[32], uint8
     pqce_keccak_absorb(&xof, seed, sizeof seed);
     pqce_keccak_finalize(&xof, PQCE_KECCAK_SUFFIX_SHAKE);
     pqce_keccak_squeezeblocks(&xof, buf, SAMPLE_NTT_FIRST_BLOCKS);
-    unsigned n = sample_ntt_parse(a->c, 0, buf, sizeof buf);
+    unsigned n = pqce_mlkem_sample_ntt_parse(a->c, 0, buf, sizeof buf);
     while (n < PQCE_MLKEM_N) {
         pqce_keccak_squeezeblocks(&xof, buf, 1);
-        n = sample_ntt_parse(a->c, n, buf, PQCE_SHAKE128_RATE);
+        n = pqce_mlkem_sample_ntt_parse(a->c, n, buf, PQCE_SHAKE128_RATE);
     }
     /* rho and A-hat are public: nothing to wipe. */
+}
+
+void pqce_mlkem_polymat_sample(pqce_mlkem_poly *a, const uint8_t rho[32], unsigned k,
+                               int transposed, unsigned row0, unsigned nrows)
+{
+    for (unsigned r = 0; r < nrows; r++) {
+        const unsigned i = row0 + r;
+        for (unsigned j = 0; j < k; j++) {
+            const uint8_t x = (uint8_t)(transposed ? i : j), y = (uint8_t)(transposed ? j : i);
+            pqce_mlkem_poly_sample_ntt(&a[r * k + j], rho, x, y);
+        }
+    }
 }
 
 static uint32_t load32_le(const uint8_t *p)
@@ -128,4 +140,12 @@ void pqce_mlkem_poly_sample_noise(pqce_mlkem_poly *f, const uint8_t s[32], uint8
     pqce_mlkem_poly_sample_cbd(f, buf, eta);
     pqce_memzero(in, sizeof in);
     pqce_memzero(buf, sizeof buf);
+}
+
+void pqce_mlkem_polyvec_sample_noise(pqce_mlkem_poly *f, const uint8_t s[32], uint8_t n,
+                                     unsigned count, unsigned eta)
+{
+    for (unsigned i = 0; i < count; i++) {
+        pqce_mlkem_poly_sample_noise(&f[i], s, (uint8_t)(n + i), eta);
+    }
 }

@@ -9,11 +9,14 @@
  * any branch or memory index that depends on a secret, in the library or in
  * anything it calls. Outputs are declassified here before they are checked.
  * Decaps runs on a valid and on a modified ciphertext (implicit rejection),
- * for ML-KEM-512, -768 and -1024.
+ * for ML-KEM-512, -768 and -1024, on every implementation this CPU runs
+ * (portable, and AVX2 where available: valgrind executes AVX2), through the
+ * entry points of crypto/mlkem.h that take the implementation explicitly.
  */
 #include <string.h>
 
 #include "core/ct.h"
+#include "crypto/mlkem.h"
 #include "test.h"
 
 #if !PQCE_CT_TESTING
@@ -27,48 +30,30 @@
 struct kem {
     const char *name;
     size_t ek_len, dk_len, ct_len;
-    int (*keypair_derand)(uint8_t *, uint8_t *, const uint8_t *);
-    int (*encaps_derand)(uint8_t *, uint8_t *, const uint8_t *, const uint8_t *);
-    int (*decaps)(uint8_t *, const uint8_t *, const uint8_t *);
+    const pqce_mlkem_params *params;
 };
-
-#define KEM_ADAPTERS(N)                                                             \
-    static int kp##N(uint8_t *ek, uint8_t *dk, const uint8_t *s)                    \
-    {                                                                               \
-        return pqce_mlkem##N##_keypair_derand(ek, dk, s);                           \
-    }                                                                               \
-    static int en##N(uint8_t *ct, uint8_t *ss, const uint8_t *ek, const uint8_t *m) \
-    {                                                                               \
-        return pqce_mlkem##N##_encaps_derand(ct, ss, ek, m);                        \
-    }                                                                               \
-    static int de##N(uint8_t *ss, const uint8_t *ct, const uint8_t *dk)             \
-    {                                                                               \
-        return pqce_mlkem##N##_decaps(ss, ct, dk);                                  \
-    }
-KEM_ADAPTERS(512)
-KEM_ADAPTERS(768)
-KEM_ADAPTERS(1024)
 
 static const struct kem kems[3] = {
-    {"ML-KEM-512", PQCE_MLKEM512_EK_BYTES, PQCE_MLKEM512_DK_BYTES, PQCE_MLKEM512_CT_BYTES, kp512,
-     en512, de512},
-    {"ML-KEM-768", PQCE_MLKEM768_EK_BYTES, PQCE_MLKEM768_DK_BYTES, PQCE_MLKEM768_CT_BYTES, kp768,
-     en768, de768},
+    {"ML-KEM-512", PQCE_MLKEM512_EK_BYTES, PQCE_MLKEM512_DK_BYTES, PQCE_MLKEM512_CT_BYTES,
+     &pqce_mlkem512_params},
+    {"ML-KEM-768", PQCE_MLKEM768_EK_BYTES, PQCE_MLKEM768_DK_BYTES, PQCE_MLKEM768_CT_BYTES,
+     &pqce_mlkem768_params},
     {"ML-KEM-1024", PQCE_MLKEM1024_EK_BYTES, PQCE_MLKEM1024_DK_BYTES, PQCE_MLKEM1024_CT_BYTES,
-     kp1024, en1024, de1024},
+     &pqce_mlkem1024_params},
 };
 
-static void run_set(const struct kem *kem, uint64_t n)
+static void run_set_on(const pqce_mlkem_impl *im, const struct kem *kem, uint64_t n)
 {
     static uint8_t ek[MAX_EK], dk[MAX_DK], ct[MAX_CT];
     uint8_t seed[64], m[32], k_enc[32], k_dec[32], k_rej[32], k_want[32];
+    const pqce_mlkem_params *p = kem->params;
 
     test_fill(seed, sizeof seed, "ct seed", n);
     test_fill(m, sizeof m, "ct m", n);
 
     /* KeyGen_internal with secret d || z. */
     PQCE_CT_POISON(seed, sizeof seed);
-    int rc = kem->keypair_derand(ek, dk, seed);
+    int rc = pqce_mlkem_keypair_derand_with(im, p, ek, dk, seed);
     PQCE_CT_DECLASSIFY(ek, kem->ek_len);
     PQCE_CT_DECLASSIFY(dk, kem->dk_len);
     PQCE_CT_DECLASSIFY(seed, sizeof seed);
@@ -77,14 +62,14 @@ static void run_set(const struct kem *kem, uint64_t n)
 
     /* Encaps_internal with secret m (ek is public). */
     PQCE_CT_POISON(m, sizeof m);
-    rc = kem->encaps_derand(ct, k_enc, ek, m);
+    rc = pqce_mlkem_encaps_derand_with(im, p, ct, k_enc, ek, m);
     PQCE_CT_DECLASSIFY(ct, kem->ct_len);
     PQCE_CT_DECLASSIFY(k_enc, sizeof k_enc);
     CHECK_OK(rc);
 
     /* Decaps of the valid ciphertext with the whole dk secret. */
     PQCE_CT_POISON(dk, kem->dk_len);
-    rc = kem->decaps(k_dec, ct, dk);
+    rc = pqce_mlkem_decaps_with(im, p, k_dec, ct, dk);
     PQCE_CT_DECLASSIFY(k_dec, sizeof k_dec);
     CHECK_OK(rc);
     CHECK_MEM_EQ(k_dec, k_enc, 32);
@@ -92,7 +77,7 @@ static void run_set(const struct kem *kem, uint64_t n)
     /* Decaps of a modified ciphertext: implicit rejection, same code path. */
     ct[kem->ct_len / 2] ^= 0x04;
     PQCE_CT_POISON(dk, kem->dk_len);
-    rc = kem->decaps(k_rej, ct, dk);
+    rc = pqce_mlkem_decaps_with(im, p, k_rej, ct, dk);
     PQCE_CT_DECLASSIFY(k_rej, sizeof k_rej);
     PQCE_CT_DECLASSIFY(dk, kem->dk_len);
     CHECK_OK(rc);
@@ -104,6 +89,20 @@ static void run_set(const struct kem *kem, uint64_t n)
     CHECK_OK(pqce_sha3_absorb(&j, ct, kem->ct_len));
     CHECK_OK(pqce_shake_squeeze(&j, k_want, 32));
     CHECK_MEM_EQ(k_rej, k_want, 32);
+}
+
+/* run_set_on for every implementation this CPU runs; fails if one fails. */
+static void run_set(const struct kem *kem, uint64_t n)
+{
+    const pqce_mlkem_impl *impls[PQCE_MLKEM_IMPL_MAX];
+    const size_t count = pqce_mlkem_impl_list(impls);
+    for (size_t i = 0; i < count && !test_failed(); i++) {
+        printf("  %s on %s\n", kem->name, impls[i]->name);
+        run_set_on(impls[i], kem, n);
+    }
+    if (count < 2) {
+        printf("  the AVX2 path is not available here: only the portable path was checked\n");
+    }
 }
 
 static void test_mlkem512_is_constant_time_in_its_secrets(void)
