@@ -335,10 +335,10 @@ uint32_t pqce_mldsa_poly_make_hint(pqce_mldsa_poly *h, const pqce_mldsa_poly *r,
     for (unsigned i = 0; i < PQCE_MLDSA_N; i++) {
         /* MakeHint(z, v) with z = -ct0 and v = r + ct0, both taken mod q:
          * v + z = r, so h = [HighBits(r + ct0) != HighBits(r)]. */
-        int32_t neg = pqce_mldsa_caddq(-ct0->c[i]);
+        int32_t neg = pqce_mldsa_caddq_ct(-ct0->c[i]);
         /* r + ct0 lies in (-q/2, 3q/2): two conditional additions of q
          * bring it to [0, q). */
-        int32_t v = pqce_mldsa_caddq(pqce_mldsa_caddq(r->c[i] + ct0->c[i]) - PQCE_MLDSA_Q);
+        int32_t v = pqce_mldsa_caddq_ct(pqce_mldsa_caddq_ct(r->c[i] + ct0->c[i]) - PQCE_MLDSA_Q);
         h->c[i] = pqce_mldsa_make_hint(neg, v, gamma2);
         ones += (uint32_t)h->c[i];
     }

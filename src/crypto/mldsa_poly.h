@@ -52,10 +52,29 @@ static inline int32_t pqce_mldsa_reduce32(int32_t a)
     return a - t * PQCE_MLDSA_Q;
 }
 
+/* A value barrier for masks: the compiler can no longer see that a mask is
+ * 0 or all-ones, so it cannot turn the select back into a branch (clang 14
+ * does that for the sign-mask idiom below). Not used inside loops that
+ * should vectorise on public data. */
+static inline int32_t pqce_mldsa_ct_mask(int32_t m)
+{
+#if defined(__GNUC__) || defined(__clang__)
+    __asm__("" : "+r"(m));
+#endif
+    return m;
+}
+
 /* For |a| < q returns a mod q in [0, q). */
 static inline int32_t pqce_mldsa_caddq(int32_t a)
 {
     return a + ((a >> 31) & PQCE_MLDSA_Q);
+}
+
+/* caddq for secret values in the signing path (MakeHint), with the mask
+ * behind a barrier. */
+static inline int32_t pqce_mldsa_caddq_ct(int32_t a)
+{
+    return a + (pqce_mldsa_ct_mask(a >> 31) & PQCE_MLDSA_Q);
 }
 
 /* For |a| < q returns the representative of a mod q in [-(q-1)/2, (q-1)/2],
@@ -109,7 +128,7 @@ static inline int32_t pqce_mldsa_decompose32(int32_t *r0, int32_t r)
     int32_t r1 = (((r + g2 - 1) >> 9) * 16401) >> 24;
     int32_t lo = r - r1 * 2 * g2;
     /* all-ones iff r1 == 16 = (q-1) / (2 gamma2) */
-    int32_t wrap = -(int32_t)((uint32_t)((r1 ^ 16) - 1) >> 31);
+    int32_t wrap = pqce_mldsa_ct_mask(-(int32_t)((uint32_t)((r1 ^ 16) - 1) >> 31));
     *r0 = lo + wrap; /* lo - 1 in the special case */
     return r1 & ~wrap;
 }
@@ -120,7 +139,7 @@ static inline int32_t pqce_mldsa_decompose88(int32_t *r0, int32_t r)
     int32_t r1 = (((r + g2 - 1) >> 11) * 2819) >> 18;
     int32_t lo = r - r1 * 2 * g2;
     /* all-ones iff r1 == 44 = (q-1) / (2 gamma2) */
-    int32_t wrap = -(int32_t)((uint32_t)((r1 ^ 44) - 1) >> 31);
+    int32_t wrap = pqce_mldsa_ct_mask(-(int32_t)((uint32_t)((r1 ^ 44) - 1) >> 31));
     *r0 = lo + wrap;
     return r1 & ~wrap;
 }
@@ -150,7 +169,7 @@ static inline int32_t pqce_mldsa_lowbits(int32_t r, int32_t gamma2)
 static inline int32_t pqce_mldsa_make_hint(int32_t z, int32_t r, int32_t gamma2)
 {
     int32_t rz = r + z - PQCE_MLDSA_Q;
-    rz = pqce_mldsa_caddq(rz);
+    rz = pqce_mldsa_caddq_ct(rz);
     uint32_t d = (uint32_t)(pqce_mldsa_highbits(r, gamma2) ^ pqce_mldsa_highbits(rz, gamma2));
     return (int32_t)((d | (0u - d)) >> 31);
 }
