@@ -8,50 +8,26 @@
 #include <unistd.h>
 
 #include "test.h"
+#include "vault_fixture.h"
 
 /* ---- fixtures -------------------------------------------------------------- */
 
-typedef struct fixture {
-    pqce_backend *backend;
-    pqce_store *store;
-    pqce_vault *vault;
-} fixture;
+typedef vault_fixture fixture;
 
-/* A memory backend (device "iphone-alice-test", model "iphone-15-pro", as
- * the seed's conftest) and a memory store; the vault is created, opened
- * and unlocked. */
+/* The seed's conftest: device "iphone-alice-test", model "iphone-15-pro". */
 static int fixture_up(fixture *f)
 {
-    memset(f, 0, sizeof *f);
-    pqce_vault *created = NULL;
-    if (pqce_backend_memory_new(&f->backend, "iphone-alice-test", "iphone-15-pro") != PQCE_OK ||
-        pqce_store_memory_new(&f->store) != PQCE_OK ||
-        pqce_vault_create(&created, f->backend, f->store, NULL) != PQCE_OK) {
-        return -1;
-    }
-    pqce_vault_free(created);
-    if (pqce_vault_open(&f->vault, f->backend, f->store, NULL) != PQCE_OK ||
-        pqce_vault_unlock(f->vault, 0) != PQCE_OK) {
-        return -1;
-    }
-    return 0;
+    return vault_fixture_up(f, "iphone-alice-test", "iphone-15-pro");
 }
 
 static void fixture_down(fixture *f)
 {
-    pqce_vault_free(f->vault);
-    pqce_store_free(f->store);
-    pqce_backend_free(f->backend);
-    memset(f, 0, sizeof *f);
+    vault_fixture_down(f);
 }
 
 static pqce_metadata meta_of(const char *name, pqce_kind kind)
 {
-    pqce_metadata m;
-    memset(&m, 0, sizeof m);
-    m.name = name;
-    m.kind = kind;
-    return m;
+    return vault_meta(name, kind);
 }
 
 /* Reads name_or_id fully into a malloc'd buffer. */

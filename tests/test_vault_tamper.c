@@ -8,43 +8,23 @@
 
 #include "store/store.h"
 #include "test.h"
+#include "vault_fixture.h"
 
-typedef struct fixture {
-    pqce_backend *backend;
-    pqce_store *store;
-    pqce_vault *vault;
-} fixture;
+typedef vault_fixture fixture;
 
 static int fixture_up(fixture *f)
 {
-    memset(f, 0, sizeof *f);
-    pqce_vault *created = NULL;
-    if (pqce_backend_memory_new(&f->backend, "device-t", "model-t") != PQCE_OK ||
-        pqce_store_memory_new(&f->store) != PQCE_OK ||
-        pqce_vault_create(&created, f->backend, f->store, NULL) != PQCE_OK) {
-        return -1;
-    }
-    pqce_vault_free(created);
-    if (pqce_vault_open(&f->vault, f->backend, f->store, NULL) != PQCE_OK ||
-        pqce_vault_unlock(f->vault, 0) != PQCE_OK) {
-        return -1;
-    }
-    return 0;
+    return vault_fixture_up(f, "device-t", "model-t");
 }
 
 static void fixture_down(fixture *f)
 {
-    pqce_vault_free(f->vault);
-    pqce_store_free(f->store);
-    pqce_backend_free(f->backend);
+    vault_fixture_down(f);
 }
 
 static int put_named(pqce_vault *v, const char *name, const char *content, pqce_artifact_ref *ref)
 {
-    pqce_metadata m;
-    memset(&m, 0, sizeof m);
-    m.name = name;
-    m.kind = PQCE_KIND_MODEL_WEIGHTS;
+    pqce_metadata m = vault_meta(name, PQCE_KIND_MODEL_WEIGHTS);
     return pqce_vault_put(v, ref, &m, (const uint8_t *)content, strlen(content), 0);
 }
 
@@ -79,10 +59,7 @@ static int flip_byte(pqce_store *s, const char *object, size_t at, uint8_t mask)
 
 static int reopen(fixture *f)
 {
-    pqce_vault_free(f->vault);
-    f->vault = NULL;
-    int ret = pqce_vault_open(&f->vault, f->backend, f->store, NULL);
-    return ret == PQCE_OK ? pqce_vault_unlock(f->vault, 0) : ret;
+    return vault_fixture_reopen(f);
 }
 
 static void test_tampered_object_fails_without_plaintext(void)
