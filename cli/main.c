@@ -230,7 +230,7 @@ int main(int argc, char **argv)
     ctx.progress = -1;
     ctx.cmd = "";
     if (argc < 2) {
-        usage(stderr);
+        fprintf(stderr, "pqce: which command? `pqce help` lists them\n");
         return EXIT_USAGE;
     }
     const char *name = argv[1];
