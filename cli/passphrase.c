@@ -139,7 +139,7 @@ static int prompt_once(const cli_ctx *ctx, int tty, const char *prompt, cli_secr
     struct sigaction sa, old_int, old_term, old_hup;
     int rc = EXIT_OK;
     s->len = 0;
-    if (cli_write_all(tty, prompt, strlen(prompt)) != 0 || tcgetattr(tty, &saved_tio) != 0) {
+    if (tcgetattr(tty, &saved_tio) != 0) {
         cli_error(ctx, "cannot prompt for the passphrase on the terminal");
         return EXIT_IO;
     }
@@ -152,9 +152,17 @@ static int prompt_once(const cli_ctx *ctx, int tty, const char *prompt, cli_secr
     (void)sigaction(SIGINT, &sa, &old_int);
     (void)sigaction(SIGTERM, &sa, &old_term);
     (void)sigaction(SIGHUP, &sa, &old_hup);
+    /* Echo off first (discarding anything typed ahead), then the prompt:
+     * what is typed after the prompt appears is never echoed or lost. */
     if (tcsetattr(tty, TCSAFLUSH, &off) != 0) {
         rc = EXIT_IO;
         cli_error(ctx, "cannot turn off the terminal's echo");
+        goto restore;
+    }
+    if (cli_write_all(tty, prompt, strlen(prompt)) != 0) {
+        rc = EXIT_IO;
+        cli_error(ctx, "cannot prompt for the passphrase on the terminal");
+        (void)tcsetattr(tty, TCSAFLUSH, &saved_tio);
         goto restore;
     }
     for (;;) {

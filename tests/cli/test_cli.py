@@ -648,6 +648,8 @@ class PassphraseTest(CliTest):
                 while answered < prompts:
                     os.write(fd, PASSPHRASE.encode() + b"\n")
                     answered += 1
+        else:
+            os.kill(pid, 9)
         _, status = os.waitpid(pid, 0)
         os.close(fd)
         self.assertEqual(os.waitstatus_to_exitcode(status), 0, out)
