@@ -273,7 +273,7 @@ int cmd_seal(cli_ctx *ctx, int argc, char **argv)
         to[i].suite = (uint16_t)keys[i].param;
         to[i].key = keys[i].key;
         to[i].key_len = keys[i].key_len;
-        if (to[i].suite != to[0].suite) {
+        if (rc == EXIT_OK && to[i].suite != to[0].suite) {
             rc = cli_usage_error(ctx,
                                  "every recipient of one file must use the same suite "
                                  "(%s and %s given)",
@@ -325,13 +325,14 @@ int cmd_seal(cli_ctx *ctx, int argc, char **argv)
             if (ctx->json) {
                 fprintf(f, "{\"file\":");
                 cli_json_string(f, o.path != NULL ? o.path : "-");
+                fprintf(f, ",\"name\":");
+                cli_json_string(f, meta.name);
                 fprintf(f,
-                        ",\"name\":\"%s\",\"artifact_id\":\"%s%s\",\"suite\":\"%s\","
+                        ",\"artifact_id\":\"%s%s\",\"suite\":\"%s\","
                         "\"recipients\":%zu,\"size\":%llu,\"sealed_size\":%llu,"
                         "\"sha3_256\":\"%s\"}\n",
-                        meta.name, PQCE_ARTIFACT_ID_PREFIX, id, pqce_suite_name(info.suite),
-                        key_count, (unsigned long long)info.size,
-                        (unsigned long long)info.sealed_size, hex);
+                        PQCE_ARTIFACT_ID_PREFIX, id, pqce_suite_name(info.suite), key_count,
+                        (unsigned long long)info.size, (unsigned long long)info.sealed_size, hex);
             } else {
                 fprintf(f, "sealed %s (%s) for %zu device%s (%s) into %s\n  sha3    %s\n",
                         meta.name, sz, key_count, key_count == 1 ? "" : "s",
