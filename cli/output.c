@@ -53,10 +53,18 @@ void cli_error(const cli_ctx *ctx, const char *fmt, ...)
 
 int cli_fail(const cli_ctx *ctx, int err, const char *what, const char *detail)
 {
+    char tail[64];
     if (detail == NULL || detail[0] == '\0') {
         detail = pqce_strerror(err);
     }
-    fprintf(stderr, "pqce %s: %s: %s (%s)\n", ctx->cmd, what, detail, pqce_error_name(err));
+    /* some details already end with the error's name: say it once */
+    snprintf(tail, sizeof tail, "(%s)", pqce_error_name(err));
+    size_t dl = strlen(detail), tl = strlen(tail);
+    if (dl >= tl && strcmp(detail + dl - tl, tail) == 0) {
+        fprintf(stderr, "pqce %s: %s: %s\n", ctx->cmd, what, detail);
+    } else {
+        fprintf(stderr, "pqce %s: %s: %s %s\n", ctx->cmd, what, detail, tail);
+    }
     return cli_exit_code(err);
 }
 
@@ -199,6 +207,10 @@ int cli_outfile_open(const cli_ctx *ctx, cli_outfile *o, const char *path, int m
     if (path == NULL || strcmp(path, "-") == 0) {
         o->fd = STDOUT_FILENO;
         return EXIT_OK;
+    }
+    struct stat st;
+    if (stat(path, &st) == 0 && S_ISDIR(st.st_mode)) {
+        return cli_io_fail(ctx, "cannot write to", path, EISDIR);
     }
     size_t n = strlen(path) + 32;
     if ((o->tmp = malloc(n)) == NULL) {
