@@ -264,7 +264,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
 
     /* The directory: new, or empty. */
     struct stat st;
-    int created_dir = 0;
+    int created_dir = 0, counter_is_new = 0;
     if (stat(dir, &st) == 0) {
         char probe[PATH_MAX];
         snprintf(probe, sizeof probe, "%s/vault.pqce", dir);
@@ -356,6 +356,7 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
             }
             free(def);
         }
+        counter_is_new = cfg.counter_file != NULL && stat(cfg.counter_file, &st) != 0;
         if ((rc = cli_backend_new(ctx, &cfg, 1, (uint32_t)log2n, &backend)) != EXIT_OK) {
             goto done;
         }
@@ -416,6 +417,9 @@ done:
     pqce_backend_free(backend);
     if (rc != EXIT_OK && created_dir) {
         init_cleanup(abs_dir != NULL ? abs_dir : dir);
+    }
+    if (rc != EXIT_OK && counter_is_new) {
+        (void)unlink(cfg.counter_file); /* the backend created it for this vault */
     }
     free(abs_dir);
     cli_config_free(&cfg);

@@ -660,6 +660,13 @@ class PassphraseTest(CliTest):
 
     def test_passphrase_file_and_environment(self):
         v = self.v
+        # a refused init leaves nothing behind: no directory, no counter file
+        env = dict(v.env, EMPTY_PASS="")
+        self.assertExit(v.run("init", "--passphrase-env", "EMPTY_PASS", env=env,
+                              passphrase=False), USAGE, "empty")
+        self.assertFalse(os.path.exists(v.dir))
+        counters = os.path.join(v.state, "pqce")
+        self.assertEqual(os.listdir(counters) if os.path.isdir(counters) else [], [])
         with open(self.path("pass"), "w") as f:
             f.write(PASSPHRASE + "\n")  # one trailing newline is not part of it
         v.ok("init", "--passphrase-file", self.path("pass"), passphrase=False)
