@@ -1007,7 +1007,7 @@ PQCE_API PQCE_NODISCARD int pqce_backend_memory_new(pqce_backend **backend, cons
  * memory backend). */
 PQCE_API PQCE_NODISCARD int pqce_backend_memory_set_presence(pqce_backend *backend, int approve);
 
-#define PQCE_FILE_BACKEND_OPTIONS_VERSION 1u
+#define PQCE_FILE_BACKEND_OPTIONS_VERSION 2u
 
 /*
  * Options of the file backend, for a Linux machine without a secure
@@ -1016,26 +1016,41 @@ PQCE_API PQCE_NODISCARD int pqce_backend_memory_set_presence(pqce_backend *backe
  * a key file (32 to 65536 bytes, read at each seal/unseal). Exactly one of
  * passphrase (1 to 4096 bytes) and key_file. The backend copies what it
  * needs (the passphrase onto locked pages, wiped at free). It has no user
- * presence and no monotonic counter (a counter kept in a file is rolled
- * back together with the files). Blob format and threat model:
+ * presence.
+ *
+ * Monotonic counter (version 2 of this struct): with counter_file set, the
+ * backend offers PQCE_CAP_MONOTONIC_COUNTER, kept as a small text file at
+ * that path (created with the value 0 when missing; its directory must
+ * exist). Advancing it writes max(current, new) atomically: a temporary
+ * file in the same directory, fsync, rename, directory fsync, under an
+ * flock(2) of the directory so that processes do not race. Put it outside
+ * the vault's directory: then restoring the vault directory from an older
+ * copy is detected (PQCE_ERR_ROLLBACK at unlock), but an attacker who can
+ * also roll the counter file back (or delete it: it is recreated at 0)
+ * is not. Without counter_file there is no counter: rollback of the whole
+ * store is not detectable. Blob and counter formats, threat model:
  * docs/BACKENDS.md.
+ *
+ * Version 1 of the struct (without counter_file) is still accepted.
  */
 typedef struct pqce_file_backend_options {
-    uint32_t version;          /* PQCE_FILE_BACKEND_OPTIONS_VERSION */
+    uint32_t version;          /* PQCE_FILE_BACKEND_OPTIONS_VERSION (or 1) */
     const char *device_id;     /* NULL: a keyed hash of /etc/machine-id (32 hex
                                   digits; machine-id(5) asks applications not to
                                   expose the id itself), else the host name */
     const char *device_model;  /* NULL: "linux" */
     const uint8_t *passphrase; /* or NULL */
     size_t passphrase_len;
-    const char *key_file;   /* or NULL */
-    uint32_t scrypt_log2_n; /* 0: 17 (N = 131072, r = 8, p = 1: 128 MiB); 10..20 */
+    const char *key_file;     /* or NULL */
+    uint32_t scrypt_log2_n;   /* 0: 17 (N = 131072, r = 8, p = 1: 128 MiB); 10..20 */
+    const char *counter_file; /* version 2: path of the monotonic counter, or NULL */
 } pqce_file_backend_options;
 
 /* Errors: PQCE_ERR_INVALID_ARG (bad options; a key file that is not a
- * regular file of 32 to 65536 bytes), PQCE_ERR_NOMEM, PQCE_ERR_IO (the key
- * file cannot be read). A wrong passphrase or key file shows at unlock as
- * PQCE_ERR_LOCKED. */
+ * regular file of 32 to 65536 bytes; a counter file that is not a regular
+ * file holding a counter), PQCE_ERR_NOMEM, PQCE_ERR_IO (the key file cannot
+ * be read; the counter file cannot be read or created). A wrong passphrase
+ * or key file shows at unlock as PQCE_ERR_LOCKED. */
 PQCE_API PQCE_NODISCARD int pqce_backend_file_new(pqce_backend **backend,
                                                   const pqce_file_backend_options *opts);
 

@@ -3,12 +3,13 @@
 # exactly which ones are missing when it cannot (not root).
 #
 #   scripts/deps.sh demo   build the library, the tool and the benchmark
-#   scripts/deps.sh test   + the test suite (json-c, valgrind)
+#   scripts/deps.sh test   + the test suite (valgrind, python3, bsdutils)
 #   scripts/deps.sh ci     + clang/libFuzzer and clang-format for CI
 set -euo pipefail
 
 build_pkgs=(gcc libc6-dev cmake ninja-build pkg-config libssl-dev libjson-c-dev openssl)
-test_pkgs=(valgrind)
+# python3: the CLI and example tests (standard library only); bsdutils: script(1)
+test_pkgs=(valgrind python3 bsdutils)
 ci_pkgs=(clang-14 libclang-rt-14-dev clang-format-14)
 
 case "${1:-}" in

@@ -597,7 +597,9 @@ static void test_file_backend_options_are_checked(void)
     o.scrypt_log2_n = 21;
     CHECK_RC(pqce_backend_file_new(&b, &o), PQCE_ERR_INVALID_ARG);
     o.scrypt_log2_n = 12;
-    o.version = 2;
+    o.version = PQCE_FILE_BACKEND_OPTIONS_VERSION + 1;
+    CHECK_RC(pqce_backend_file_new(&b, &o), PQCE_ERR_INVALID_ARG);
+    o.version = 0;
     CHECK_RC(pqce_backend_file_new(&b, &o), PQCE_ERR_INVALID_ARG);
     CHECK_RC(pqce_backend_file_new(&b, NULL), PQCE_ERR_INVALID_ARG);
     CHECK_RC(pqce_backend_file_new(NULL, &o), PQCE_ERR_INVALID_ARG);
@@ -696,6 +698,244 @@ static void test_file_backend_has_no_presence_or_counter(void)
     CHECK_RC(pqce_backend_counter_read(b, &v), PQCE_ERR_UNSUPPORTED);
     CHECK_RC(pqce_backend_counter_advance(b, 1), PQCE_ERR_UNSUPPORTED);
     pqce_backend_free(b);
+}
+
+/* ---- file backend: the monotonic counter file ------------------------------ */
+
+/* A fresh directory under /tmp; path receives its name. */
+static int make_temp_dir(char *path, size_t cap)
+{
+    (void)snprintf(path, cap, "/tmp/pqce-counter-XXXXXX");
+    return mkdtemp(path) != NULL ? 0 : -1;
+}
+
+static int file_backend_counter(pqce_backend **b, const char *counter_file)
+{
+    pqce_file_backend_options o = {0};
+    o.version = PQCE_FILE_BACKEND_OPTIONS_VERSION;
+    o.passphrase = pass1;
+    o.passphrase_len = sizeof pass1 - 1;
+    o.scrypt_log2_n = 12;
+    o.counter_file = counter_file;
+    return pqce_backend_file_new(b, &o);
+}
+
+/* Reads a small file into buf (NUL-terminated); returns its length or -1. */
+static long read_small_file(const char *path, char *buf, size_t cap)
+{
+    FILE *fp = fopen(path, "rb");
+    if (fp == NULL) {
+        return -1;
+    }
+    size_t n = fread(buf, 1, cap - 1, fp);
+    fclose(fp);
+    buf[n] = '\0';
+    return (long)n;
+}
+
+static int write_small_file(const char *path, const char *text)
+{
+    FILE *fp = fopen(path, "wb");
+    if (fp == NULL) {
+        return -1;
+    }
+    size_t n = fwrite(text, 1, strlen(text), fp);
+    return fclose(fp) == 0 && n == strlen(text) ? 0 : -1;
+}
+
+/* Counts the directory's entries other than . and .. */
+static int count_entries(const char *dir)
+{
+    char cmd[600];
+    (void)snprintf(cmd, sizeof cmd, "ls -A '%s' | wc -l", dir);
+    FILE *p = popen(cmd, "r");
+    int n = -1;
+    if (p != NULL) {
+        if (fscanf(p, "%d", &n) != 1) {
+            n = -1;
+        }
+        pclose(p);
+    }
+    return n;
+}
+
+static void remove_tree(const char *dir)
+{
+    char cmd[600];
+    (void)snprintf(cmd, sizeof cmd, "rm -rf '%s'", dir);
+    (void)!system(cmd);
+}
+
+static void test_file_backend_counter_file_is_monotonic_and_durable(void)
+{
+    char dir[64], path[128], text[128];
+    pqce_backend *b = NULL;
+    pqce_device_info info;
+    uint64_t v = 99;
+    CHECK(make_temp_dir(dir, sizeof dir) == 0);
+    (void)snprintf(path, sizeof path, "%s/vault.counter", dir);
+    CHECK_OK(file_backend_counter(&b, path));
+    /* created at 0, in the documented format */
+    CHECK(read_small_file(path, text, sizeof text) > 0);
+    CHECK_MSG(strcmp(text, "pqce-counter/v1 0\n") == 0, "counter file: %s", text);
+    CHECK_OK(pqce_backend_device_info(b, &info));
+    CHECK(info.capabilities == PQCE_CAP_MONOTONIC_COUNTER);
+    CHECK(pqce_backend_has_counter(b));
+    CHECK_OK(pqce_backend_counter_read(b, &v));
+    CHECK(v == 0);
+    CHECK_OK(pqce_backend_counter_advance(b, 5));
+    CHECK_OK(pqce_backend_counter_read(b, &v));
+    CHECK(v == 5);
+    CHECK_OK(pqce_backend_counter_advance(b, 3)); /* max(current, new) */
+    CHECK_OK(pqce_backend_counter_read(b, &v));
+    CHECK(v == 5);
+    CHECK_OK(pqce_backend_counter_advance(b, UINT64_MAX));
+    CHECK(read_small_file(path, text, sizeof text) > 0);
+    CHECK(strcmp(text, "pqce-counter/v1 18446744073709551615\n") == 0);
+    pqce_backend_free(b);
+    /* a later process sees the value; no temporary file is left behind */
+    CHECK_OK(file_backend_counter(&b, path));
+    CHECK_OK(pqce_backend_counter_read(b, &v));
+    CHECK(v == UINT64_MAX);
+    CHECK(count_entries(dir) == 1);
+    pqce_backend_free(b);
+    remove_tree(dir);
+}
+
+static void test_file_backend_counter_file_refuses_bad_files(void)
+{
+    char dir[64], path[128], detail[256];
+    pqce_backend *b = NULL;
+    uint64_t v = 0;
+    CHECK(make_temp_dir(dir, sizeof dir) == 0);
+    (void)snprintf(path, sizeof path, "%s/c", dir);
+    static const char *const bad[] = {
+        "",
+        "pqce-counter/v1 \n",
+        "pqce-counter/v1 007\n",
+        "pqce-counter/v1 12",
+        "pqce-counter/v1 -1\n",
+        "pqce-counter/v1 18446744073709551616\n",
+        "pqce-counter/v2 1\n",
+        "pqce-counter/v1 1\n\n",
+    };
+    for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
+        CHECK(write_small_file(path, bad[i]) == 0);
+        CHECK_MSG(file_backend_counter(&b, path) == PQCE_ERR_INVALID_ARG, "accepted '%s'", bad[i]);
+    }
+    CHECK_RC(file_backend_counter(&b, dir), PQCE_ERR_INVALID_ARG); /* a directory */
+    CHECK_RC(file_backend_counter(&b, "/nonexistent-pqce-dir/c"), PQCE_ERR_IO);
+    CHECK_RC(file_backend_counter(&b, ""), PQCE_ERR_INVALID_ARG);
+    CHECK_RC(file_backend_counter(&b, "/tmp/"), PQCE_ERR_INVALID_ARG);
+    /* a counter file damaged or removed while in use: a backend error */
+    CHECK(write_small_file(path, "pqce-counter/v1 7\n") == 0);
+    CHECK_OK(file_backend_counter(&b, path));
+    CHECK(write_small_file(path, "garbage\n") == 0);
+    CHECK_RC(pqce_backend_counter_read(b, &v), PQCE_ERR_BACKEND);
+    detail_of(b, detail, sizeof detail);
+    CHECK_MSG(strstr(detail, "not a counter file") != NULL, "detail: %s", detail);
+    CHECK(unlink(path) == 0);
+    CHECK_RC(pqce_backend_counter_advance(b, 9), PQCE_ERR_BACKEND);
+    detail_of(b, detail, sizeof detail);
+    CHECK_MSG(strstr(detail, "missing") != NULL, "detail: %s", detail);
+    pqce_backend_free(b);
+    remove_tree(dir);
+}
+
+static void test_file_backend_options_version_1_has_no_counter(void)
+{
+    /* A caller built against version 1 of the struct: the library must not
+     * read past its end, so counter_file is ignored. */
+    pqce_backend *b = NULL;
+    pqce_file_backend_options o = {0};
+    o.version = 1;
+    o.passphrase = pass1;
+    o.passphrase_len = sizeof pass1 - 1;
+    o.scrypt_log2_n = 12;
+    o.counter_file = "/nonexistent-pqce-dir/c";
+    CHECK_OK(pqce_backend_file_new(&b, &o));
+    CHECK(!pqce_backend_has_counter(b));
+    pqce_backend_free(b);
+}
+
+/* Opens the vault in dir with a file backend (counter_file may be NULL),
+ * unlocks, and returns the unlock's result. */
+static int counter_vault_unlock(const char *dir, const char *counter_file, pqce_backend **b,
+                                pqce_store **s, pqce_vault **v)
+{
+    int rc;
+    if ((rc = file_backend_counter(b, counter_file)) != PQCE_OK ||
+        (rc = pqce_store_dir_new(s, dir)) != PQCE_OK ||
+        (rc = pqce_vault_open(v, *b, *s, NULL)) != PQCE_OK) {
+        return rc;
+    }
+    return pqce_vault_unlock(*v, 0);
+}
+
+static void counter_vault_close(pqce_backend *b, pqce_store *s, pqce_vault *v)
+{
+    pqce_vault_free(v);
+    pqce_store_free(s);
+    pqce_backend_free(b);
+}
+
+/* The point of the counter: a vault directory restored from an older copy
+ * is refused at unlock, while without a counter file it goes unnoticed. */
+static void check_restored_manifest(int with_counter)
+{
+    char dir[64], vdir[128], counter[128], saved[128], cmd[512];
+    pqce_backend *b = NULL;
+    pqce_store *s = NULL;
+    pqce_vault *v = NULL;
+    pqce_metadata m = {0};
+    uint8_t content[100] = {7};
+    CHECK(make_temp_dir(dir, sizeof dir) == 0);
+    (void)snprintf(vdir, sizeof vdir, "%s/vault", dir);
+    (void)snprintf(counter, sizeof counter, "%s/vault.counter", dir);
+    (void)snprintf(saved, sizeof saved, "%s/manifest.old", dir);
+    const char *cf = with_counter ? counter : NULL;
+    CHECK_OK(file_backend_counter(&b, cf));
+    CHECK_OK(pqce_store_dir_new(&s, vdir));
+    CHECK_OK(pqce_vault_create(&v, b, s, NULL));
+    counter_vault_close(b, s, v);
+
+    CHECK_OK(counter_vault_unlock(vdir, cf, &b, &s, &v));
+    m.name = "first";
+    m.kind = PQCE_KIND_CREDENTIAL;
+    CHECK_OK(pqce_vault_put(v, NULL, &m, content, sizeof content, 0));
+    CHECK_OK(pqce_vault_save(v));
+    counter_vault_close(b, s, v);
+    (void)snprintf(cmd, sizeof cmd, "cp -p '%s/manifest.pqce' '%s'", vdir, saved);
+    CHECK(system(cmd) == 0);
+
+    CHECK_OK(counter_vault_unlock(vdir, cf, &b, &s, &v));
+    CHECK_OK(pqce_vault_delete(v, "first"));
+    CHECK_OK(pqce_vault_save(v));
+    counter_vault_close(b, s, v);
+
+    /* put the older manifest back (it revives the deleted artifact) */
+    (void)snprintf(cmd, sizeof cmd, "cp -p '%s' '%s/manifest.pqce'", saved, vdir);
+    CHECK(system(cmd) == 0);
+    int rc = counter_vault_unlock(vdir, cf, &b, &s, &v);
+    if (with_counter) {
+        CHECK_RC(rc, PQCE_ERR_ROLLBACK);
+        CHECK_MSG(strstr(pqce_vault_error_detail(v), "older state") != NULL, "detail: %s",
+                  pqce_vault_error_detail(v));
+    } else {
+        CHECK_OK(rc); /* the documented limit of a vault without a counter */
+    }
+    counter_vault_close(b, s, v);
+    remove_tree(dir);
+}
+
+static void test_file_backend_counter_detects_a_restored_vault(void)
+{
+    check_restored_manifest(1);
+}
+
+static void test_file_backend_without_counter_misses_a_restored_vault(void)
+{
+    check_restored_manifest(0);
 }
 
 /* ---- platform bridges ------------------------------------------------------ */
@@ -997,6 +1237,11 @@ int main(int argc, char **argv)
         TEST_CASE(test_file_backend_key_file_gone_is_backend_error),
         TEST_CASE(test_file_backend_device_info_defaults),
         TEST_CASE(test_file_backend_has_no_presence_or_counter),
+        TEST_CASE(test_file_backend_counter_file_is_monotonic_and_durable),
+        TEST_CASE(test_file_backend_counter_file_refuses_bad_files),
+        TEST_CASE(test_file_backend_options_version_1_has_no_counter),
+        TEST_CASE(test_file_backend_counter_detects_a_restored_vault),
+        TEST_CASE(test_file_backend_without_counter_misses_a_restored_vault),
         TEST_CASE(test_ios_backend_seal_is_backend_error),
         TEST_CASE(test_android_backend_seal_is_backend_error),
         TEST_CASE(test_qsee_backend_seal_is_backend_error),

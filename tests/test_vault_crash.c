@@ -288,7 +288,7 @@ static void test_writer_killed_mid_save_in_a_loop_loses_nothing(void)
     CHECK(fwrite(kb, 1, sizeof kb, kf) == sizeof kb);
     fclose(kf);
     pqce_file_backend_options fo = {
-        PQCE_FILE_BACKEND_OPTIONS_VERSION, "killer", "linux", NULL, 0, key, 0};
+        PQCE_FILE_BACKEND_OPTIONS_VERSION, "killer", "linux", NULL, 0, key, 0, NULL};
     pqce_backend *b = NULL;
     pqce_store *s = NULL;
     pqce_vault *v = NULL;

@@ -36,7 +36,8 @@ static int backend_with(pqce_backend **b, const char *pass)
                                    (const uint8_t *)pass,
                                    strlen(pass),
                                    NULL,
-                                   12};
+                                   12,
+                                   NULL};
     return pqce_backend_file_new(b, &o);
 }
 

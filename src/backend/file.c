@@ -36,6 +36,21 @@
  * testing a guess against either costs one scrypt. Every header field is
  * bounded before any key is derived, so a modified blob cannot make the
  * backend allocate gigabytes or run for hours (PQCE_ERR_FORMAT).
+ *
+ * The optional monotonic counter (opts->counter_file) is a text file
+ * "pqce-counter/v1 <decimal>\n" outside the vault's directory. Its
+ * invariants, named where they are kept:
+ *   C1  advance never lowers the value: it writes max(current, new), and the
+ *       read-modify-write runs under an flock(2) of the file's directory
+ *       (other processes) and counter_mu (other threads of this one).
+ *   C2  a completed advance is durable: the new value is written to a
+ *       temporary file in the same directory, fsynced and closed, renamed
+ *       over the counter, and the directory is fsynced.
+ *   C3  a crash leaves the old or the new value (rename is atomic), never a
+ *       torn file; a reader refuses anything that is not exactly the format.
+ * It detects a restore of the vault's directory from an older copy, not an
+ * attacker who can also roll back or delete the counter file
+ * (docs/BACKENDS.md, "Monotonic counter").
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +59,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -78,6 +94,7 @@
 #define FB_PASS_MAX       4096u
 #define FB_KEYFILE_MIN    32u
 #define FB_KEYFILE_MAX    65536u
+#define PATH_MAX_LEN      4096u
 
 static const char kek_label[] = "pqce-file-backend/v1/kek";
 static const char check_label[] = "pqce-file-backend/v1/check";
@@ -88,6 +105,8 @@ typedef struct file_backend {
     size_t pass_len;
     char *key_file; /* absolute path of the key file, or NULL */
     uint32_t log2n;
+    char *counter_file;         /* absolute path of the monotonic counter, or NULL */
+    pthread_mutex_t counter_mu; /* serialises this process's counter updates */
     char device_id[PQCE_DEVICE_FIELD_BYTES];
     char device_model[PQCE_DEVICE_FIELD_BYTES];
     pthread_mutex_t mu; /* guards detail */
@@ -412,6 +431,294 @@ cleanup:
     return ret;
 }
 
+/* ---- the monotonic counter (C1-C3 at the top of this file) ------------------------------ */
+
+#define FB_COUNTER_PREFIX "pqce-counter/v1 "
+#define FB_COUNTER_MAX    64u /* bytes of a counter file */
+
+/* Parses "pqce-counter/v1 <decimal>\n" exactly (no leading zeros, no
+ * overflow). Returns 0 or PQCE_ERR_FORMAT. */
+static int counter_parse(const char *buf, size_t len, uint64_t *value)
+{
+    size_t plen = sizeof FB_COUNTER_PREFIX - 1, i;
+    uint64_t v = 0;
+    if (len < plen + 2 || memcmp(buf, FB_COUNTER_PREFIX, plen) != 0 || buf[len - 1] != '\n') {
+        return PQCE_ERR_FORMAT;
+    }
+    if (buf[plen] == '0' && len != plen + 2) {
+        return PQCE_ERR_FORMAT; /* a leading zero: one value, one encoding */
+    }
+    for (i = plen; i < len - 1; i++) {
+        unsigned d = (unsigned)(unsigned char)buf[i] - '0';
+        if (d > 9 || v > (UINT64_MAX - d) / 10) {
+            return PQCE_ERR_FORMAT;
+        }
+        v = v * 10 + d;
+    }
+    *value = v;
+    return PQCE_OK;
+}
+
+/* Reads the counter file. Errors: PQCE_ERR_NOT_FOUND (missing), PQCE_ERR_IO
+ * (unreadable; errno_out says why), PQCE_ERR_FORMAT (not a counter file). */
+static int counter_load(const char *path, uint64_t *value, int *errno_out)
+{
+    char buf[FB_COUNTER_MAX + 1];
+    size_t got = 0;
+    struct stat st;
+    *errno_out = 0;
+    int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY | O_NOFOLLOW);
+    if (fd < 0) {
+        *errno_out = errno;
+        return errno == ENOENT ? PQCE_ERR_NOT_FOUND : PQCE_ERR_IO;
+    }
+    if (fstat(fd, &st) != 0) {
+        *errno_out = errno;
+        (void)close(fd);
+        return PQCE_ERR_IO;
+    }
+    if (!S_ISREG(st.st_mode)) {
+        (void)close(fd);
+        return PQCE_ERR_FORMAT;
+    }
+    for (;;) {
+        ssize_t n = read(fd, buf + got, sizeof buf - got);
+        if (n < 0 && errno == EINTR) {
+            continue;
+        }
+        if (n < 0) {
+            *errno_out = errno;
+            (void)close(fd);
+            return PQCE_ERR_IO;
+        }
+        if (n == 0 || (got += (size_t)n) == sizeof buf) {
+            break;
+        }
+    }
+    (void)close(fd);
+    if (got > FB_COUNTER_MAX) {
+        return PQCE_ERR_FORMAT;
+    }
+    return counter_parse(buf, got, value);
+}
+
+/* Splits path into its directory (malloc'd) and checks there is a file
+ * name after the last '/'. */
+static char *counter_dir(const char *path)
+{
+    const char *slash = strrchr(path, '/');
+    if (slash == NULL || slash[1] == '\0') {
+        return NULL;
+    }
+    size_t n = slash == path ? 1 : (size_t)(slash - path);
+    char *dir = malloc(n + 1);
+    if (dir != NULL) {
+        memcpy(dir, path, n);
+        dir[n] = '\0';
+    }
+    return dir;
+}
+
+/* Writes value to path atomically and durably [C2, C3]. The caller holds
+ * the directory lock. */
+static int counter_store(file_backend *f, int dirfd, uint64_t value)
+{
+    char tmp[PATH_MAX_LEN];
+    char text[FB_COUNTER_MAX];
+    uint8_t rnd[8];
+    int n = snprintf(text, sizeof text, FB_COUNTER_PREFIX "%llu\n", (unsigned long long)value);
+    if (pqce_random_bytes(NULL, rnd, sizeof rnd) != PQCE_OK) {
+        set_detail(f, "file backend: the OS random source failed");
+        return PQCE_ERR_BACKEND;
+    }
+    if (snprintf(tmp, sizeof tmp, "%s.tmp-%ld-%02x%02x%02x%02x%02x%02x%02x%02x", f->counter_file,
+                 (long)getpid(), rnd[0], rnd[1], rnd[2], rnd[3], rnd[4], rnd[5], rnd[6],
+                 rnd[7]) >= (int)sizeof tmp) {
+        set_detail(f, "file backend: the counter file's path is too long");
+        return PQCE_ERR_BACKEND;
+    }
+    int fd = open(tmp, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC | O_NOFOLLOW, 0600);
+    if (fd < 0) {
+        goto io_error;
+    }
+    ssize_t w;
+    while ((w = write(fd, text, (size_t)n)) < 0 && errno == EINTR) {
+    }
+    /* [C2] data before name: fsync and a checked close before the rename */
+    if (w != n || fsync(fd) != 0) {
+        int e = w == n ? errno : (w < 0 ? errno : ENOSPC);
+        (void)close(fd);
+        (void)unlink(tmp);
+        errno = e;
+        goto io_error;
+    }
+    if (close(fd) != 0) {
+        int e = errno;
+        (void)unlink(tmp);
+        errno = e;
+        goto io_error;
+    }
+    /* [C3] atomic replace */
+    if (rename(tmp, f->counter_file) != 0) {
+        int e = errno;
+        (void)unlink(tmp);
+        errno = e;
+        goto io_error;
+    }
+    /* [C2] the new name is durable */
+    if (fsync(dirfd) != 0) {
+        goto io_error;
+    }
+    return PQCE_OK;
+io_error : {
+    char ebuf[128];
+    set_detail(f, "file backend: cannot write the counter file %s: %s", f->counter_file,
+               strerror_r(errno, ebuf, sizeof ebuf));
+    return PQCE_ERR_BACKEND;
+}
+}
+
+/*
+ * Locks the counter's directory (flock, shared by every process that uses
+ * a counter there) and this backend's mutex [C1]; *dirfd receives the
+ * directory's descriptor, which counter_unlock closes.
+ */
+static int counter_lock(file_backend *f, int *dirfd)
+{
+    char *dir = counter_dir(f->counter_file);
+    if (dir == NULL) {
+        set_detail(f, "file backend: out of memory");
+        return PQCE_ERR_NOMEM;
+    }
+    int fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+    if (fd < 0) {
+        char ebuf[128];
+        set_detail(f, "file backend: cannot open the counter's directory %s: %s", dir,
+                   strerror_r(errno, ebuf, sizeof ebuf));
+        free(dir);
+        return PQCE_ERR_BACKEND;
+    }
+    free(dir);
+    pthread_mutex_lock(&f->counter_mu);
+    int rc;
+    while ((rc = flock(fd, LOCK_EX)) != 0 && errno == EINTR) {
+    }
+    if (rc != 0) {
+        char ebuf[128];
+        set_detail(f, "file backend: cannot lock the counter's directory: %s",
+                   strerror_r(errno, ebuf, sizeof ebuf));
+        pthread_mutex_unlock(&f->counter_mu);
+        (void)close(fd);
+        return PQCE_ERR_BACKEND;
+    }
+    *dirfd = fd;
+    return PQCE_OK;
+}
+
+static void counter_unlock(file_backend *f, int dirfd)
+{
+    (void)flock(dirfd, LOCK_UN);
+    (void)close(dirfd);
+    pthread_mutex_unlock(&f->counter_mu);
+}
+
+static int counter_read_locked(file_backend *f, uint64_t *value)
+{
+    int err = 0;
+    int ret = counter_load(f->counter_file, value, &err);
+    if (ret == PQCE_ERR_NOT_FOUND) {
+        set_detail(f, "file backend: the counter file %s is missing", f->counter_file);
+    } else if (ret == PQCE_ERR_FORMAT) {
+        set_detail(f, "file backend: %s is not a counter file", f->counter_file);
+    } else if (ret != PQCE_OK) {
+        char ebuf[128];
+        set_detail(f, "file backend: cannot read the counter file %s: %s", f->counter_file,
+                   strerror_r(err, ebuf, sizeof ebuf));
+    }
+    return ret == PQCE_OK ? PQCE_OK : PQCE_ERR_BACKEND;
+}
+
+static int file_counter_read(void *ctx, uint64_t *value)
+{
+    file_backend *f = ctx;
+    int dirfd = -1;
+    int ret = counter_lock(f, &dirfd);
+    if (ret != PQCE_OK) {
+        return ret;
+    }
+    ret = counter_read_locked(f, value);
+    counter_unlock(f, dirfd);
+    return ret;
+}
+
+static int file_counter_advance(void *ctx, uint64_t value)
+{
+    file_backend *f = ctx;
+    uint64_t cur = 0;
+    int dirfd = -1;
+    int ret = counter_lock(f, &dirfd);
+    if (ret != PQCE_OK) {
+        return ret;
+    }
+    /* [C1] max(current, value), read and written under the lock */
+    if ((ret = counter_read_locked(f, &cur)) == PQCE_OK && value > cur) {
+        ret = counter_store(f, dirfd, value);
+    }
+    counter_unlock(f, dirfd);
+    return ret;
+}
+
+/* At creation: resolve the path, create the counter at 0 if it is missing,
+ * and check that an existing one parses. */
+static int counter_open(file_backend *f, const char *path)
+{
+    int dirfd = -1, err = 0;
+    uint64_t v = 0;
+    size_t plen = strlen(path);
+    if (plen == 0 || path[plen - 1] == '/' || plen > PATH_MAX_LEN - 64) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    const char *slash = strrchr(path, '/');
+    const char *base = slash != NULL ? slash + 1 : path;
+    if (strcmp(base, ".") == 0 || strcmp(base, "..") == 0) {
+        return PQCE_ERR_INVALID_ARG;
+    }
+    char *dir = slash == NULL ? strdup(".") : counter_dir(path);
+    if (dir == NULL) {
+        return PQCE_ERR_NOMEM;
+    }
+    /* An absolute path, resolved once: later calls do not depend on the
+     * working directory. The directory must exist; the file may not yet. */
+    char *rdir = realpath(dir, NULL);
+    free(dir);
+    if (rdir == NULL) {
+        return errno == ENOMEM ? PQCE_ERR_NOMEM : PQCE_ERR_IO;
+    }
+    size_t need = strlen(rdir) + 1 + strlen(base) + 1;
+    if (need > PATH_MAX_LEN - 64) {
+        free(rdir);
+        return PQCE_ERR_INVALID_ARG;
+    }
+    if ((f->counter_file = malloc(need)) == NULL) {
+        free(rdir);
+        return PQCE_ERR_NOMEM;
+    }
+    (void)snprintf(f->counter_file, need, "%s/%s", strcmp(rdir, "/") == 0 ? "" : rdir, base);
+    free(rdir);
+    int ret = counter_lock(f, &dirfd);
+    if (ret != PQCE_OK) {
+        return ret == PQCE_ERR_NOMEM ? ret : PQCE_ERR_IO;
+    }
+    ret = counter_load(f->counter_file, &v, &err);
+    if (ret == PQCE_ERR_NOT_FOUND) {
+        ret = counter_store(f, dirfd, 0) == PQCE_OK ? PQCE_OK : PQCE_ERR_IO;
+    } else if (ret == PQCE_ERR_FORMAT) {
+        ret = PQCE_ERR_INVALID_ARG;
+    }
+    counter_unlock(f, dirfd);
+    return ret;
+}
+
 static int file_device_info(void *ctx, pqce_device_info *info)
 {
     file_backend *f = ctx;
@@ -420,10 +727,10 @@ static int file_device_info(void *ctx, pqce_device_info *info)
     (void)pqce_backend_copy_field(info->enclave_vendor, sizeof info->enclave_vendor, "software",
                                   NULL);
     (void)pqce_backend_copy_field(info->backend, sizeof info->backend, "file", NULL);
-    /* No capability: the KEK is software, there is no one to ask for
-     * presence, and a counter kept in a file is rolled back together with
-     * the files it should protect (docs/BACKENDS.md). */
-    info->capabilities = 0;
+    /* The KEK is software and there is no one to ask for presence. A
+     * counter is offered only when the caller named a counter file (outside
+     * the vault's directory, docs/BACKENDS.md). */
+    info->capabilities = f->counter_file != NULL ? PQCE_CAP_MONOTONIC_COUNTER : 0u;
     return PQCE_OK;
 }
 
@@ -443,7 +750,9 @@ static void file_destroy(void *ctx)
     }
     pqce_backend_secret_free(f->pass, f->pass_len);
     free(f->key_file);
+    free(f->counter_file);
     pthread_mutex_destroy(&f->mu);
+    pthread_mutex_destroy(&f->counter_mu);
     pqce_memzero(f, sizeof *f);
     free(f);
 }
@@ -456,6 +765,19 @@ static const pqce_backend_ops file_backend_ops = {
     .user_presence = NULL,
     .counter_read = NULL,
     .counter_advance = NULL,
+    .last_error = file_last_error,
+    .destroy = file_destroy,
+};
+
+/* The same with the monotonic counter (opts->counter_file). */
+static const pqce_backend_ops file_backend_counter_ops = {
+    .version = PQCE_BACKEND_OPS_VERSION,
+    .seal = file_seal,
+    .unseal = file_unseal,
+    .device_info = file_device_info,
+    .user_presence = NULL,
+    .counter_read = file_counter_read,
+    .counter_advance = file_counter_advance,
     .last_error = file_last_error,
     .destroy = file_destroy,
 };
@@ -510,9 +832,12 @@ int pqce_backend_file_new(pqce_backend **backend, const pqce_file_backend_option
         return PQCE_ERR_INVALID_ARG;
     }
     *backend = NULL;
-    if (opts == NULL || opts->version != PQCE_FILE_BACKEND_OPTIONS_VERSION) {
+    if (opts == NULL ||
+        (opts->version != 1u && opts->version != PQCE_FILE_BACKEND_OPTIONS_VERSION)) {
         return PQCE_ERR_INVALID_ARG;
     }
+    /* Version 1 of the struct ends before counter_file: never read it. */
+    const char *counter_file = opts->version >= 2u ? opts->counter_file : NULL;
     int has_pass = opts->passphrase != NULL;
     int has_file = opts->key_file != NULL;
     uint32_t log2n = opts->scrypt_log2_n == 0 ? FB_LOG2N_DEFAULT : opts->scrypt_log2_n;
@@ -528,6 +853,11 @@ int pqce_backend_file_new(pqce_backend **backend, const pqce_file_backend_option
         return PQCE_ERR_NOMEM;
     }
     if (pthread_mutex_init(&f->mu, NULL) != 0) {
+        free(f);
+        return PQCE_ERR_NOMEM;
+    }
+    if (pthread_mutex_init(&f->counter_mu, NULL) != 0) {
+        pthread_mutex_destroy(&f->mu);
         free(f);
         return PQCE_ERR_NOMEM;
     }
@@ -570,7 +900,12 @@ int pqce_backend_file_new(pqce_backend **backend, const pqce_file_backend_option
             goto fail;
         }
     }
-    if ((ret = pqce_backend_new(backend, &file_backend_ops, f)) != PQCE_OK) {
+    if (counter_file != NULL && (ret = counter_open(f, counter_file)) != PQCE_OK) {
+        goto fail;
+    }
+    if ((ret = pqce_backend_new(
+             backend, f->counter_file != NULL ? &file_backend_counter_ops : &file_backend_ops,
+             f)) != PQCE_OK) {
         goto fail;
     }
     return PQCE_OK;
