@@ -122,39 +122,17 @@ static char *absolute_path(const char *path)
     return out;
 }
 
-/*
- * pqce_vault_create returns no handle when it fails, so the library's
- * detail of a backend that refused to seal is not reachable. A backend
- * that refuses to seal refuses to unseal the same way: an unlock attempt
- * on a throw-away vault in memory (a memory backend and store; nothing
- * touches the disk) brings the backend's own sentence back through
- * pqce_vault_error_detail.
- */
+/* The backend's own sentence about why it refused to seal. */
 static void backend_detail_probe(pqce_backend *backend, char *buf, size_t cap)
 {
-    pqce_backend *mem = NULL;
-    pqce_store *ms = NULL;
-    pqce_vault *v = NULL;
+    char d[256];
     pqce_device_info info;
-    if (pqce_backend_memory_new(&mem, NULL, NULL) == PQCE_OK &&
-        pqce_store_memory_new(&ms) == PQCE_OK && pqce_vault_create(&v, mem, ms, NULL) == PQCE_OK) {
-        pqce_vault_free(v);
-        v = NULL;
-        if (pqce_vault_open(&v, backend, ms, NULL) == PQCE_OK &&
-            pqce_vault_unlock(v, 0) == PQCE_ERR_BACKEND) {
-            const char *d = pqce_vault_error_detail(v);
-            if (strncmp(d, "unlock failed: ", 15) == 0) {
-                d += 15;
-            }
-            snprintf(buf, cap, "the backend refused: %s", d);
-        }
-    }
-    if (buf[0] == '\0' && pqce_backend_device_info(backend, &info) == PQCE_OK) {
+    pqce_backend_error_detail(backend, d, sizeof d);
+    if (d[0] != '\0') {
+        snprintf(buf, cap, "the backend refused: %s", d);
+    } else if (pqce_backend_device_info(backend, &info) == PQCE_OK) {
         snprintf(buf, cap, "the %s backend refused to seal the vault's secret", info.backend);
     }
-    pqce_vault_free(v);
-    pqce_store_free(ms);
-    pqce_backend_free(mem);
 }
 
 int cmd_init(cli_ctx *ctx, int argc, char **argv)

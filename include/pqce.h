@@ -1072,6 +1072,11 @@ PQCE_API PQCE_NODISCARD int pqce_backend_qsee_new(pqce_backend **backend, const 
  * PQCE_ERR_BACKEND. */
 PQCE_API PQCE_NODISCARD int pqce_backend_device_info(pqce_backend *backend, pqce_device_info *info);
 
+/* Copies a sentence about the backend's last failure (never a secret) into
+ * buf (cap bytes, NUL-terminated; "" when there is none). Useful when
+ * pqce_vault_create fails, since no vault handle then exists to ask. */
+PQCE_API void pqce_backend_error_detail(pqce_backend *backend, char *buf, size_t cap);
+
 /* Releases a backend (wiping what it holds); accepts NULL. */
 PQCE_API void pqce_backend_free(pqce_backend *backend);
 

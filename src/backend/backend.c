@@ -181,3 +181,8 @@ void pqce_backend_secret_free(void *p, size_t len)
     (void)munlock(p, map_len);
     (void)munmap(p, map_len);
 }
+
+void pqce_backend_error_detail(pqce_backend *b, char *buf, size_t cap)
+{
+    pqce_backend_detail(b, buf, cap);
+}

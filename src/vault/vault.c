@@ -371,11 +371,11 @@ static int manifest_load(pqce_vault *v, pqce_manifest *m)
             goto cleanup;
         }
         if (m->generation < c) {
-            pqce_manifest_free(m);
             ret = fail(v, PQCE_ERR_ROLLBACK,
                        "the manifest is generation %llu but the backend's counter is at %llu: "
                        "an older state was restored",
                        (unsigned long long)m->generation, (unsigned long long)c);
+            pqce_manifest_free(m);
             goto cleanup;
         }
         if (m->generation > c) {
