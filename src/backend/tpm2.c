@@ -549,7 +549,7 @@ cleanup:
     conn_close(&c);
     pthread_mutex_unlock(&t->op_mu);
     if (ret != PQCE_OK) {
-        pqce_memzero(blob, blob_cap < T2_HEADER ? blob_cap : T2_HEADER);
+        pqce_memzero(blob, blob_cap);
     }
     return ret;
 }

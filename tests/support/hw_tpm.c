@@ -127,9 +127,11 @@ int hw_tpm_handles(const char *tcti, uint32_t *transient, uint32_t *sessions)
     if (open_conn(&c, tcti) != 0) {
         return -1;
     }
-    int ret = count_handles(c.ctx, TPM2_TRANSIENT_FIRST, transient) == 0 &&
-                      count_handles(c.ctx, TPM2_LOADED_SESSION_FIRST, &loaded) == 0 &&
-                      count_handles(c.ctx, TPM2_ACTIVE_SESSION_FIRST, &saved) == 0
+    /* transient objects, loaded and saved sessions (literals: tss2's
+     * TPM2_TRANSIENT_FIRST shifts an int into its sign bit) */
+    int ret = count_handles(c.ctx, 0x80000000u, transient) == 0 &&
+                      count_handles(c.ctx, 0x02000000u, &loaded) == 0 &&
+                      count_handles(c.ctx, 0x03000000u, &saved) == 0
                   ? 0
                   : -1;
     *sessions = loaded + saved;
