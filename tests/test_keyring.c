@@ -227,6 +227,7 @@ static void test_keyring_cache_is_off_by_default(void)
     CHECK(child_unlock(dir, NULL) == 10 - PQCE_ERR_BACKEND);
     CHECK(child_unlock(dir, &cache_on) == 10 - PQCE_ERR_BACKEND);
     vclose(&h);
+    hw_rm_rf(dir);
     /* version-2 options with no flags: off too */
     pqce_vault_options none = with_flags(0);
     CHECK_OK(setup(dir, sizeof dir, &h, &none, 600));

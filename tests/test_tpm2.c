@@ -477,6 +477,33 @@ static void test_tpm2_unreachable_tcti_is_a_clear_error(void)
     CHECK_RC(make(&b, "no-such-tcti-module:x", NULL, 0, 0, d, sizeof d), PQCE_ERR_BACKEND);
 }
 
+/* A wrong owner authorisation fails the constructor (which proves the
+ * storage key once) with a sentence, and costs exactly one DA failure. */
+static void test_tpm2_wrong_owner_auth_is_a_clear_error(void)
+{
+    const char *tcti = hw_env("PQCE_TEST_TPM2_TCTI");
+    CHECK(tcti != NULL);
+    pqce_backend *b = NULL;
+    char d[256] = "";
+    uint32_t before = 0, after = 0, max = 0;
+    int lockout = 1;
+    CHECK(hw_tpm_da_state(tcti, &before, &max, &lockout) == 0 && !lockout && before + 1 < max);
+    pqce_tpm2_options o;
+    memset(&o, 0, sizeof o);
+    o.version = PQCE_TPM2_OPTIONS_VERSION;
+    o.tcti = tcti;
+    o.owner_auth = "not-the-owner";
+    o.detail = d;
+    o.detail_cap = sizeof d;
+    CHECK_RC(pqce_backend_tpm2_new(&b, &o), PQCE_ERR_BACKEND);
+    CHECK(b == NULL);
+    CHECK_MSG(strstr(d, "owner authorisation") != NULL, "detail: %s", d);
+    CHECK(hw_tpm_da_state(tcti, &after, &max, &lockout) == 0 && !lockout);
+    CHECK(after <= before + 1);
+    CHECK(hw_tpm_da_reset(tcti) == 0);
+    CHECK(nothing_loaded(tcti));
+}
+
 static void test_tpm2_device_info(void)
 {
     const char *tcti = hw_env("PQCE_TEST_TPM2_TCTI");
@@ -596,6 +623,7 @@ int main(int argc, char **argv)
         TEST_CASE(test_tpm2_blob_bound_to_its_counter_index),
         TEST_CASE(test_tpm2_secret_size_and_options_are_checked),
         TEST_CASE(test_tpm2_unreachable_tcti_is_a_clear_error),
+        TEST_CASE(test_tpm2_wrong_owner_auth_is_a_clear_error),
         TEST_CASE(test_tpm2_device_info),
         TEST_CASE(test_tpm2_is_listed_as_available),
         TEST_CASE(test_tpm2_backend_is_thread_safe),
