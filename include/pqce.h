@@ -1068,6 +1068,163 @@ PQCE_API PQCE_NODISCARD int pqce_backend_android_new(pqce_backend **backend, con
 PQCE_API PQCE_NODISCARD int pqce_backend_qsee_new(pqce_backend **backend, const char *device_id,
                                                   const char *device_model);
 
+/*
+ * TPM 2.0 (tpm2-tss ESYS; compile-time option PQCE_WITH_TPM2). The secret
+ * is sealed as a TPM sealed-data object under the owner hierarchy's
+ * storage key, which is recreated from a fixed template at each use (never
+ * a saved context), and unsealed over a salted, encrypted session, so it
+ * never crosses the bus in clear. The blob that the vault stores is the
+ * object's TPM2B_PRIVATE and TPM2B_PUBLIC behind a header (docs/BACKENDS.md,
+ * "TPM 2.0"); it loads only on the TPM that sealed it. A secret is at most
+ * PQCE_TPM2_SECRET_MAX bytes (the vault's is 96).
+ *
+ * Options:
+ *  - pin: the object's authValue (1 to 32 bytes, no NUL). A wrong PIN is
+ *    PQCE_ERR_LOCKED at unlock, and counts towards the TPM's
+ *    dictionary-attack lockout: after the TPM's maximum of failures
+ *    (TPM2_PT_MAX_AUTH_FAIL; 3 on a fresh swtpm) every PIN-protected
+ *    object is refused for the recovery time (PQCE_ERR_LOCKED, "lockout").
+ *    A PIN is a knowledge factor, not user presence.
+ *  - pcr_mask: bind the object to the values that these PCRs of pcr_bank
+ *    hold when the vault is created; once one changes (another firmware,
+ *    boot loader or kernel, or an extend) unseal is refused with
+ *    PQCE_ERR_POLICY.
+ *  - nv_index: the NV counter index for rollback detection (one per vault;
+ *    owner range 0x01800000-0x01BFFFFF); defined on first use. The vault
+ *    advances it after each durable save; see docs/VAULT.md, "Rollback".
+ *
+ * The constructor connects to the TPM once (to fail early and to read the
+ * device information) and every later operation opens its own connection,
+ * so a backend survives fork and a TPM restart. Operations of one backend
+ * are serialised; the backend is thread-safe. tpm2-tss prints its own
+ * warnings to stderr unless the environment sets TSS2_LOG=all+NONE.
+ */
+#define PQCE_TPM2_OPTIONS_VERSION  1u
+#define PQCE_TPM2_DEFAULT_TCTI     "device:/dev/tpmrm0"
+#define PQCE_TPM2_DEFAULT_NV_INDEX 0x01A0C0DEu /* owner range */
+#define PQCE_TPM2_NV_NONE          0xFFFFFFFFu /* no counter, no rollback detection */
+#define PQCE_TPM2_PCR_BANK_SHA1    0x0004u     /* TCG algorithm ids */
+#define PQCE_TPM2_PCR_BANK_SHA256  0x000Bu
+#define PQCE_TPM2_PCR_BANK_SHA384  0x000Cu
+#define PQCE_TPM2_PCR_BANK_SHA512  0x000Du
+#define PQCE_TPM2_PIN_MAX          32
+#define PQCE_TPM2_SECRET_MAX       96
+
+typedef struct pqce_tpm2_options {
+    uint32_t version;         /* PQCE_TPM2_OPTIONS_VERSION */
+    const char *tcti;         /* NULL: PQCE_TPM2_DEFAULT_TCTI; tests: "swtpm:path=<socket>" */
+    const char *pin;          /* the sealed object's authValue, or NULL for none */
+    uint16_t pcr_bank;        /* PQCE_TPM2_PCR_BANK_*; 0: SHA-256 */
+    uint32_t pcr_mask;        /* bit i binds PCR i (0..23); 0: no PCR policy */
+    uint32_t nv_index;        /* 0: PQCE_TPM2_DEFAULT_NV_INDEX; PQCE_TPM2_NV_NONE; or owner range */
+    const char *owner_auth;   /* the owner hierarchy's authValue; NULL: empty (the usual) */
+    const char *device_id;    /* NULL: 32 hex digits of a hash of this TPM's storage key name */
+    const char *device_model; /* NULL: "TPM 2.0 <manufacturer> <vendor string>" */
+    char *detail;             /* optional: receives a sentence when the constructor fails */
+    size_t detail_cap;
+} pqce_tpm2_options;
+
+/*
+ * Creates a TPM 2.0 backend. It copies the options (the PIN and owner auth
+ * onto locked pages, wiped at free). Its capabilities: hardware-bound
+ * (unless the TPM is a software simulator: swtpm, mssim), a monotonic
+ * counter (unless nv_index is PQCE_TPM2_NV_NONE); no user presence.
+ * Errors: PQCE_ERR_UNSUPPORTED (this build has no TPM 2.0 backend),
+ * PQCE_ERR_INVALID_ARG (bad options: a PIN over 32 bytes, a PCR above 23,
+ * an unknown bank, an NV index outside the owner range), PQCE_ERR_BACKEND
+ * (the TCTI cannot be loaded or the TPM does not answer; the owner
+ * hierarchy refuses the storage key), PQCE_ERR_NOMEM. The sentence goes to
+ * opts->detail.
+ */
+PQCE_API PQCE_NODISCARD int pqce_backend_tpm2_new(pqce_backend **backend,
+                                                  const pqce_tpm2_options *opts);
+
+/*
+ * PKCS#11 (a token's module loaded with dlopen; compile-time option
+ * PQCE_WITH_PKCS11). The token is found by its label; the backend logs in
+ * with the PIN and finds, or at the first seal generates, a non-extractable,
+ * sensitive AES-256 token key (CKA_TOKEN, CKA_SENSITIVE true, CKA_EXTRACTABLE
+ * false) under key_label; a key with that label that is extractable or not
+ * sensitive is refused. The secret (at most 256 bytes) is sealed with
+ * CKM_AES_GCM (the blob's header and the aad authenticated), or, where the
+ * token lacks GCM, wrapped with AES key wrap with padding [RFC5649]
+ * (CKM_AES_KEY_WRAP_KWP, or CKM_AES_KEY_WRAP_PAD of PKCS#11 2.40) together
+ * with a hash of the header and the aad. A token with neither (tpm2-pkcs11,
+ * for one) cannot seal: PQCE_ERR_BACKEND saying so. No monotonic counter
+ * and no user presence (the PIN is a knowledge factor). Hardware-bound if
+ * the token's slot is a hardware slot (CKF_HW_SLOT; SoftHSM is not).
+ *
+ * Each operation initialises the module, opens a session, logs in, and
+ * logs out, closes the session and finalises the module on every path (a
+ * module that the application had initialised itself is left initialised),
+ * so a backend survives fork. Operations are serialised process-wide (the
+ * module's state is process-wide); the backend is thread-safe.
+ */
+#define PQCE_PKCS11_OPTIONS_VERSION   1u
+#define PQCE_PKCS11_DEFAULT_KEY_LABEL "pqce-vault-kek"
+#define PQCE_PKCS11_MECH_AUTO         0u /* GCM if the token has it, else key wrap */
+#define PQCE_PKCS11_MECH_AES_GCM      1u
+#define PQCE_PKCS11_MECH_AES_KWP      2u
+
+typedef struct pqce_pkcs11_options {
+    uint32_t version;         /* PQCE_PKCS11_OPTIONS_VERSION */
+    const char *module;       /* path of the module, e.g. /usr/lib/softhsm/libsofthsm2.so */
+    const char *token_label;  /* CK_TOKEN_INFO.label (up to 32 bytes) */
+    const char *pin;          /* the user PIN; NULL: no login (a token without one) */
+    const char *key_label;    /* NULL: PQCE_PKCS11_DEFAULT_KEY_LABEL */
+    unsigned mechanism;       /* PQCE_PKCS11_MECH_*, for seal; unseal reads the blob */
+    const char *device_id;    /* NULL: the token's serial number */
+    const char *device_model; /* NULL: the token's model */
+    char *detail;             /* optional: receives a sentence when the constructor fails */
+    size_t detail_cap;
+} pqce_pkcs11_options;
+
+/*
+ * Creates a PKCS#11 backend: loads the module and finds the token (no
+ * login yet: a wrong PIN shows at the first seal or unseal, as
+ * PQCE_ERR_LOCKED; a locked PIN too). Copies the options (the PIN onto
+ * locked pages, wiped at free). Errors: PQCE_ERR_UNSUPPORTED (this build
+ * has no PKCS#11 backend), PQCE_ERR_INVALID_ARG (bad options),
+ * PQCE_ERR_BACKEND (the module does not load or initialise, no token or
+ * more than one has the label), PQCE_ERR_NOMEM. The sentence goes to
+ * opts->detail.
+ */
+PQCE_API PQCE_NODISCARD int pqce_backend_pkcs11_new(pqce_backend **backend,
+                                                    const pqce_pkcs11_options *opts);
+
+/* What pqce_backend_list reports for each backend. */
+typedef struct pqce_backend_status {
+    char name[16];         /* "memory", "file", "tpm2", "pkcs11", "ios", "android", "qsee" */
+    int compiled_in;       /* 1 if this build includes the backend */
+    int available;         /* 1 if it can seal and unseal on this machine now */
+    unsigned capabilities; /* PQCE_CAP_* it offers here (when available) */
+    char detail[256];      /* what was found, or why it is not available */
+} pqce_backend_status;
+
+#define PQCE_BACKEND_LIST_OPTIONS_VERSION 1u
+#define PQCE_BACKEND_LIST_COUNT           7
+
+typedef struct pqce_backend_list_options {
+    uint32_t version;          /* PQCE_BACKEND_LIST_OPTIONS_VERSION */
+    const char *tpm2_tcti;     /* NULL: PQCE_TPM2_DEFAULT_TCTI */
+    const char *pkcs11_module; /* NULL: the first well-known module that exists (OpenSC,
+                                  SoftHSM) */
+} pqce_backend_list_options;
+
+/*
+ * Discovery (the CLI's "pqce backends"): one entry per backend, in the
+ * order memory, file, tpm2, pkcs11, ios, android, qsee. For tpm2 it
+ * connects to the TCTI and asks the TPM for its manufacturer (available
+ * or, e.g., "the TCTI device:/dev/tpmrm0 is not reachable: ..."); for
+ * pkcs11 it loads the module and lists the tokens; the platform bridges
+ * are not compiled into this build. Nothing is sealed, no PIN is used.
+ * opts may be NULL. *count receives PQCE_BACKEND_LIST_COUNT; if cap is
+ * smaller, nothing is written and the error is PQCE_ERR_INVALID_ARG.
+ * Errors: PQCE_ERR_INVALID_ARG.
+ */
+PQCE_API PQCE_NODISCARD int pqce_backend_list(pqce_backend_status *out, size_t cap, size_t *count,
+                                              const pqce_backend_list_options *opts);
+
 /* The backend's device information. Errors: PQCE_ERR_INVALID_ARG,
  * PQCE_ERR_BACKEND. */
 PQCE_API PQCE_NODISCARD int pqce_backend_device_info(pqce_backend *backend, pqce_device_info *info);
@@ -1114,8 +1271,25 @@ PQCE_API void pqce_store_free(pqce_store *store);
 
 typedef struct pqce_vault pqce_vault;
 
-#define PQCE_VAULT_OPTIONS_VERSION 1u
+/* Version 2 added flags; a version-1 struct (without it) is still accepted. */
+#define PQCE_VAULT_OPTIONS_VERSION 2u
 #define PQCE_DEFAULT_TTL_SECONDS   3600
+
+/*
+ * PQCE_VAULT_KEYRING_CACHE (off by default): after an unlock through the
+ * backend, keep the unsealed secret in the caller's session keyring
+ * (Linux, a "user" key "pqce:vault:<vault id>", readable by its possessors
+ * only) for the unlock's TTL, so that the next unlock of this vault in any
+ * process of the same login session takes it from there without the
+ * backend: no PIN, no PCR policy, no token. A cache, never custody: the
+ * sealed blob stays the only durable copy. The rollback check (the
+ * backend's counter) still runs. The trade-off: for the TTL, any process
+ * that possesses the session keyring (the user's processes in that login
+ * session) can read the secret, as it could read an unlocked process's
+ * memory. pqce_vault_lock removes the entry; free does not. Where the
+ * keyring is unavailable the vault unlocks through the backend as usual.
+ */
+#define PQCE_VAULT_KEYRING_CACHE 0x1u
 
 typedef struct pqce_vault_options {
     uint32_t version;         /* PQCE_VAULT_OPTIONS_VERSION */
@@ -1125,6 +1299,7 @@ typedef struct pqce_vault_options {
     unsigned threads;         /* worker threads; 0 = online CPUs */
     const pqce_rng *rng;      /* NULL = OS CSPRNG */
     uint32_t lock_timeout_ms; /* wait for another writer; 0 = 10,000 */
+    unsigned flags;           /* version >= 2: PQCE_VAULT_KEYRING_CACHE; 0 = none */
 } pqce_vault_options;
 
 /*
@@ -1152,16 +1327,20 @@ PQCE_API const char *pqce_vault_error_detail(const pqce_vault *vault);
 
 /*
  * Unlocks for ttl_seconds (0: PQCE_DEFAULT_TTL_SECONDS): the backend
- * unseals the seeds into locked (mlock), non-dumpable memory, and the
- * vault reloads the saved manifest, keeping its own unsaved changes.
- * Unlocking an unlocked vault extends the session. Checks rollback when the
- * backend has a counter. Audited. Errors: PQCE_ERR_INVALID_ARG (ttl < 0),
- * PQCE_ERR_LOCKED (wrong passphrase or PIN), PQCE_ERR_BACKEND,
+ * unseals the seeds into locked (mlock), non-dumpable memory (or, with
+ * PQCE_VAULT_KEYRING_CACHE, they come from the session keyring when an
+ * earlier unlock left them there), and the vault reloads the saved
+ * manifest, keeping its own unsaved changes. Unlocking an unlocked vault
+ * extends the session. Checks rollback when the backend has a counter.
+ * Audited. Errors: PQCE_ERR_INVALID_ARG (ttl < 0), PQCE_ERR_LOCKED (wrong
+ * passphrase or PIN, a TPM in dictionary-attack lockout), PQCE_ERR_POLICY
+ * (the backend's policy refused: a TPM's PCRs changed), PQCE_ERR_BACKEND,
  * PQCE_ERR_ROLLBACK, PQCE_ERR_DECRYPT (a tampered manifest), PQCE_ERR_IO.
  */
 PQCE_API PQCE_NODISCARD int pqce_vault_unlock(pqce_vault *vault, int64_t ttl_seconds);
 
-/* Wipes the session's secrets; unsaved changes stay for the next unlock.
+/* Wipes the session's secrets (and, with PQCE_VAULT_KEYRING_CACHE, the
+ * session keyring's copy); unsaved changes stay for the next unlock.
  * Audited. Errors: PQCE_ERR_INVALID_ARG. */
 PQCE_API PQCE_NODISCARD int pqce_vault_lock(pqce_vault *vault);
 

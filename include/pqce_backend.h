@@ -49,9 +49,10 @@ typedef struct pqce_backend_ops {
      * Unseals a blob made by seal. A blob that was modified, made by another
      * device or for other aad must fail with PQCE_ERR_BACKEND (or, for a
      * passphrase or PIN that does not fit, PQCE_ERR_LOCKED with a detail
-     * saying so; for a blob that does not even parse - wrong length,
-     * unknown version, a parameter out of bounds - PQCE_ERR_FORMAT), never
-     * with wrong secret bytes. Required.
+     * saying so; for a hardware policy that refuses - a TPM whose PCRs
+     * changed - PQCE_ERR_POLICY; for a blob that does not even parse -
+     * wrong length, unknown version, a parameter out of bounds -
+     * PQCE_ERR_FORMAT), never with wrong secret bytes. Required.
      */
     int (*unseal)(void *ctx, uint8_t *secret, size_t secret_cap, size_t *secret_len,
                   const uint8_t *blob, size_t blob_len, const uint8_t *aad, size_t aad_len);

@@ -3,13 +3,18 @@
 # exactly which ones are missing when it cannot (not root).
 #
 #   scripts/deps.sh demo   build the library, the tool and the benchmark
-#   scripts/deps.sh test   + the test suite (valgrind, python3, bsdutils)
+#   scripts/deps.sh test   + the test suite (valgrind, python3, bsdutils) and the
+#                          hardware backends with their simulators: tpm2-tss
+#                          (libtss2-dev), swtpm and tpm2-tools (tests/hw_env.sh
+#                          starts and polls swtpm), pkcs11.h (libp11-kit-dev) and
+#                          SoftHSM2
 #   scripts/deps.sh ci     + clang/libFuzzer and clang-format for CI
 set -euo pipefail
 
 build_pkgs=(gcc libc6-dev cmake ninja-build pkg-config libssl-dev libjson-c-dev openssl)
 # python3: the CLI and example tests (standard library only); bsdutils: script(1)
-test_pkgs=(valgrind python3 bsdutils)
+test_pkgs=(valgrind python3 bsdutils libtss2-dev libp11-kit-dev swtpm swtpm-tools tpm2-tools
+           softhsm2)
 ci_pkgs=(clang-14 libclang-rt-14-dev clang-format-14)
 
 case "${1:-}" in

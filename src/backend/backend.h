@@ -40,4 +40,11 @@ int pqce_backend_copy_field(char *dst, size_t cap, const char *value, const char
 void *pqce_backend_secret_alloc(size_t len);
 void pqce_backend_secret_free(void *p, size_t len);
 
+/* For pqce_backend_list: fill in compiled_in, available, capabilities and
+ * detail of st for the TPM 2.0 backend (tcti NULL: the default) and the
+ * PKCS#11 backend (module NULL: the first well-known module that exists).
+ * Never seal, never log in. */
+void pqce_backend_tpm2_probe(pqce_backend_status *st, const char *tcti);
+void pqce_backend_pkcs11_probe(pqce_backend_status *st, const char *module);
+
 #endif /* PQCE_BACKEND_BACKEND_H */

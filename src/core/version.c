@@ -17,6 +17,7 @@ const char *pqce_version(void)
 const char *pqce_build_info(void)
 {
     return "pqce " PQCE_VERSION_STRING "; " PQCE_COMPILER
-           "; PQCE_CT_TESTING=" PQCE_STR(PQCE_CT_TESTING) " PQCE_X86_64_SIMD=" PQCE_STR(
-               PQCE_X86_64_SIMD) "; AES-GCM: OpenSSL libcrypto (EVP)";
+           "; PQCE_CT_TESTING=" PQCE_STR(PQCE_CT_TESTING) " PQCE_X86_64_SIMD=" PQCE_STR(PQCE_X86_64_SIMD) " PQCE_WITH_TPM2=" PQCE_STR(
+               PQCE_WITH_TPM2) " PQCE_WITH_PKCS11=" PQCE_STR(PQCE_WITH_PKCS11) "; AES-GCM: OpenSSL "
+                                                                               "libcrypto (EVP)";
 }

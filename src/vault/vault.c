@@ -51,6 +51,7 @@
 #include "store/store.h"
 #include "vault/attestation.h"
 #include "vault/audit_log.h"
+#include "vault/keyring.h"
 #include "vault/manifest.h"
 #include "vault/session.h"
 
@@ -86,6 +87,7 @@ struct pqce_vault {
     pqce_rng rng_copy;
     int has_rng;
     uint32_t lock_timeout_ms;
+    int keyring_cache; /* PQCE_VAULT_KEYRING_CACHE (keyring.c) */
     char detail[256];
 
     /* the descriptor */
@@ -592,8 +594,10 @@ static int vault_alloc(pqce_vault **out, pqce_backend *backend, pqce_store *stor
                        const pqce_vault_options *opts)
 {
     *out = NULL;
+    /* version 1 lacks flags (the struct was shorter): never read it there */
     if (backend == NULL || store == NULL ||
-        (opts != NULL && opts->version != PQCE_VAULT_OPTIONS_VERSION)) {
+        (opts != NULL && (opts->version < 1 || opts->version > PQCE_VAULT_OPTIONS_VERSION ||
+                          (opts->version >= 2 && (opts->flags & ~PQCE_VAULT_KEYRING_CACHE))))) {
         return PQCE_ERR_INVALID_ARG;
     }
     pqce_vault *v = calloc(1, sizeof *v);
@@ -614,6 +618,7 @@ static int vault_alloc(pqce_vault **out, pqce_backend *backend, pqce_store *stor
         if (opts->lock_timeout_ms != 0) {
             v->lock_timeout_ms = opts->lock_timeout_ms;
         }
+        v->keyring_cache = opts->version >= 2 && (opts->flags & PQCE_VAULT_KEYRING_CACHE) != 0;
     }
     v->copts.rng = v->has_rng ? &v->rng_copy : NULL;
     int ret = pqce_backend_device_info(backend, &v->device);
@@ -781,21 +786,27 @@ int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
     if (ret != PQCE_OK) {
         return fail(v, ret, "cannot allocate session memory");
     }
+    /* The keyring cache (opt-in) replaces the unseal, not the rollback
+     * check below: manifest_load still asks the backend's counter. */
+    int from_cache =
+        v->keyring_cache && pqce_keyring_cache_get(v->session->secret, PQCE_VAULT_SECRET_BYTES,
+                                                   v->vault_id, v->blob, v->blob_len) == PQCE_OK;
     size_t aad_len = secret_aad(v, aad);
-    ret = pqce_backend_unseal(v->backend, v->session->secret, PQCE_VAULT_SECRET_BYTES, &secret_len,
-                              v->blob, v->blob_len, aad, aad_len);
-    if (ret == PQCE_OK && secret_len != PQCE_VAULT_SECRET_BYTES) {
+    ret = from_cache ? PQCE_OK
+                     : pqce_backend_unseal(v->backend, v->session->secret, PQCE_VAULT_SECRET_BYTES,
+                                           &secret_len, v->blob, v->blob_len, aad, aad_len);
+    if (ret == PQCE_OK && !from_cache && secret_len != PQCE_VAULT_SECRET_BYTES) {
         ret = PQCE_ERR_BACKEND;
     }
     if (ret != PQCE_OK) {
+        /* a wrong PIN and a refusing hardware policy (PCRs) keep their codes */
+        int err = ret == PQCE_ERR_LOCKED || ret == PQCE_ERR_POLICY ? ret : PQCE_ERR_BACKEND;
         char d[200];
         pqce_backend_detail(v->backend, d, sizeof d);
-        fail(v, ret == PQCE_ERR_LOCKED ? ret : PQCE_ERR_BACKEND, "unlock failed: %s",
-             d[0] != '\0' ? d : pqce_strerror(ret));
+        fail(v, err, "unlock failed: %s", d[0] != '\0' ? d : pqce_strerror(ret));
         session_end(v);
-        audit(v, PQCE_AUDIT_UNLOCK, NULL, NULL, 0,
-              ret == PQCE_ERR_LOCKED ? "PQCE_ERR_LOCKED" : "PQCE_ERR_BACKEND", 0);
-        return ret == PQCE_ERR_LOCKED ? ret : PQCE_ERR_BACKEND;
+        audit(v, PQCE_AUDIT_UNLOCK, NULL, NULL, 0, pqce_error_name(err), 0);
+        return err;
     }
     v->session->expires_ms = pqce_session_now_ms() + ttl_ms;
     if ((ret = session_derive(v)) != PQCE_OK) {
@@ -805,6 +816,9 @@ int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
     /* Reload the saved state (another handle may have saved) and keep this
      * handle's unsaved changes on top of it. */
     if ((ret = manifest_load(v, &loaded)) != PQCE_OK) {
+        if (from_cache) {
+            pqce_keyring_cache_drop(v->vault_id); /* the next unlock asks the backend */
+        }
         session_end(v);
         audit(v, PQCE_AUDIT_UNLOCK, NULL, NULL, 0, pqce_error_name(ret), 0);
         return ret;
@@ -819,9 +833,17 @@ int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
         pqce_audit_set_key(v->audit, v->session->audit_key);
         (void)pqce_audit_refresh(v->audit);
     }
-    char details[160], key_id[PQCE_KEY_ID_BYTES];
+    /* Only a secret that opened the manifest is cached, for the TTL. */
+    if (v->keyring_cache && !from_cache) {
+        int64_t ttl_s = ttl_ms / 1000;
+        (void)pqce_keyring_cache_put(v->vault_id, v->blob, v->blob_len, v->session->secret,
+                                     PQCE_VAULT_SECRET_BYTES,
+                                     ttl_s > (int64_t)UINT32_MAX ? UINT32_MAX : (uint32_t)ttl_s);
+    }
+    char details[192], key_id[PQCE_KEY_ID_BYTES];
     key_id_of(v, key_id);
-    snprintf(details, sizeof details, "key_id=%s ttl=%llds%s", key_id, (long long)(ttl_ms / 1000),
+    snprintf(details, sizeof details, "key_id=%s ttl=%llds%s%s", key_id, (long long)(ttl_ms / 1000),
+             from_cache ? " (from the keyring cache)" : "",
              v->session->memory_locked ? "" : " (memory not locked: RLIMIT_MEMLOCK)");
     audit(v, PQCE_AUDIT_UNLOCK, NULL, NULL, 1, details, 0);
     return PQCE_OK;
@@ -838,6 +860,9 @@ int pqce_vault_lock(pqce_vault *v)
         audit(v, PQCE_AUDIT_LOCK, NULL, NULL, 1, "already locked", 0);
     }
     session_end(v);
+    if (v->keyring_cache) {
+        pqce_keyring_cache_drop(v->vault_id); /* lock means locked everywhere */
+    }
     return PQCE_OK;
 }
 
