@@ -36,6 +36,12 @@ int cli_shared_option(cli_ctx *ctx, int c, const char *arg)
     case OPT_CALLER:
         ctx->caller = arg;
         return 1;
+    case OPT_PIN_FILE:
+        ctx->pin_file = arg;
+        return 1;
+    case OPT_PIN_ENV:
+        ctx->pin_env = arg;
+        return 1;
     default:
         return 0;
     }

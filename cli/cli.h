@@ -4,9 +4,10 @@
  *
  * One file per concept: main.c (the command table, help), args.c (options
  * shared by the commands), output.c (errors, exit codes, JSON, hex, sizes),
- * passphrase.c (prompt, file, environment; wiped), progress.c (the
- * progress bar on a terminal), config.c (the tool's per-vault
- * configuration and opening a vault), keytext.c (the Bech32m text form of
+ * passphrase.c (passphrase or PIN: prompt, file, environment; wiped),
+ * progress.c (the progress bar on a terminal), config.c (the tool's
+ * per-vault configuration and opening a vault), backend.c (a vault's
+ * backend from its configuration: file, TPM 2.0, PKCS#11), keytext.c (the Bech32m text form of
  * public keys), sealed_file.c (format details of a sealed file), and the
  * commands in cmd_*.c.
  */
@@ -36,13 +37,24 @@ int cli_exit_code(int err);
 
 typedef struct cli_config {
     int present;         /* the configuration file exists */
-    char backend[16];    /* "file" */
-    char kdf[16];        /* "passphrase" or "key-file" */
+    char backend[16];    /* "file", "tpm2", "pkcs11" */
+    char kdf[16];        /* credential: "passphrase", "key-file" (file); "pin", "none" */
     char *key_file;      /* absolute path, or NULL */
     char *counter_file;  /* absolute path, or NULL: no rollback counter */
     char *device_id;     /* or NULL: the backend's default */
     char *device_model;  /* or NULL */
     uint32_t chunk_size; /* 0: the library's default */
+    /* tpm2 */
+    char *tpm2_tcti;        /* NULL: PQCE_TPM2_DEFAULT_TCTI */
+    uint16_t tpm2_pcr_bank; /* PQCE_TPM2_PCR_BANK_* (0 with no PCR policy) */
+    uint32_t tpm2_pcr_mask; /* 0: no PCR policy */
+    uint32_t tpm2_nv_index; /* PQCE_TPM2_NV_NONE: no counter */
+    /* pkcs11 */
+    char *pkcs11_module;
+    char *pkcs11_token;
+    char *pkcs11_key_label; /* NULL: PQCE_PKCS11_DEFAULT_KEY_LABEL */
+    /* any backend: the session keyring unlock cache, and the unlock's TTL */
+    uint32_t keyring_ttl; /* 0: no keyring cache */
 } cli_config;
 
 typedef struct cli_ctx {
@@ -52,6 +64,8 @@ typedef struct cli_ctx {
     const char *passphrase_file;
     const char *passphrase_env;
     const char *key_file;
+    const char *pin_file; /* --pin-file, --pin-env: a TPM's or token's PIN */
+    const char *pin_env;
     const char *caller; /* --caller: the app bundle id a read is made for */
     int json;
     int progress; /* -1: when stderr is a terminal, 0: never (--no-progress) */
@@ -76,6 +90,8 @@ enum {
     OPT_NO_PROGRESS,
     OPT_NEW_COUNTER,
     OPT_CALLER,
+    OPT_PIN_FILE,
+    OPT_PIN_ENV,
     OPT_HELP,
     OPT_FIRST_COMMAND_OPTION /* commands number theirs from here */
 };
@@ -87,6 +103,8 @@ enum {
         {"passphrase-file", required_argument, NULL, OPT_PASSPHRASE_FILE}, \
         {"passphrase-env", required_argument, NULL, OPT_PASSPHRASE_ENV},   \
         {"key-file", required_argument, NULL, OPT_KEY_FILE},               \
+        {"pin-file", required_argument, NULL, OPT_PIN_FILE},               \
+        {"pin-env", required_argument, NULL, OPT_PIN_ENV},                 \
         {"no-progress", no_argument, NULL, OPT_NO_PROGRESS},               \
         {"new-counter", no_argument, NULL, OPT_NEW_COUNTER},               \
     {                                                                      \
@@ -193,6 +211,9 @@ typedef struct cli_secret {
  * echoes, logs or prints it. Returns an exit code.
  */
 int cli_passphrase_get(const cli_ctx *ctx, cli_secret *out, int confirm);
+/* The same for a TPM's or a token's PIN: --pin-file, --pin-env, or a
+ * prompt. The buffer is NUL-terminated after len (a PIN holds no NUL). */
+int cli_pin_get(const cli_ctx *ctx, cli_secret *out, int confirm);
 void cli_secret_free(cli_secret *s);
 
 /* ---- progress.c ------------------------------------------------------------------------ */
@@ -240,10 +261,29 @@ void cli_config_free(cli_config *cfg);
  * creating the directory (0700). malloc'd; NULL with *err set on failure. */
 char *cli_default_counter_path(const char *abs_dir, int create_dir, int *err);
 
-/* Creates a file backend from the configuration and the user's credential
- * (passphrase or key file). Returns an exit code. */
-int cli_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_passphrase,
-                    uint32_t scrypt_log2_n, pqce_backend **backend);
+/* ---- backend.c: a vault's backend from its configuration ------------------------------------ */
+
+/* Creates the vault's backend from the configuration and the user's
+ * credential (passphrase, key file or PIN; confirm: ask twice, at init).
+ * Returns an exit code (after reporting). */
+int cli_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_secret, uint32_t scrypt_log2_n,
+                    pqce_backend **backend);
+/* The same without asking for any secret: for opening a vault that will
+ * not be unlocked (its device information is the real backend's). */
+int cli_backend_new_no_secret(cli_ctx *ctx, const cli_config *cfg, pqce_backend **backend);
+
+/* "sha256:0,7" <-> bank and mask. Parsing returns 0 or -1; formatting
+ * writes "" for mask 0. */
+int cli_pcrs_parse(const char *s, uint16_t *bank, uint32_t *mask);
+void cli_pcrs_format(char *buf, size_t cap, uint16_t bank, uint32_t mask);
+
+/* The NV counter index the tool gives a TPM vault at abs_dir: one in
+ * 0x01A00000-0x01AFFFFF named by a hash of the path (docs/CLI.md). */
+uint32_t cli_default_nv_index(const char *abs_dir);
+
+/* "passphrase, scrypt", "TPM 2.0, PIN, PCRs sha256:7", ...: how the vault
+ * is unsealed, for init's report. */
+void cli_backend_describe(char *buf, size_t cap, const cli_config *cfg);
 
 /*
  * Opens the vault (--vault or PQCE_VAULT), checks its counter file, creates
@@ -251,9 +291,13 @@ int cli_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_passphrase,
  * released.
  */
 int cli_vault_open(cli_ctx *ctx);
+/* The same without the backend's secret and without unlocking (`pqce lock`). */
+int cli_vault_open_locked(cli_ctx *ctx);
 
 /* Saves (if anything changed and rc is EXIT_OK), locks and frees. Returns
- * rc, or the save's exit code if saving failed. */
+ * rc, or the save's exit code if saving failed. A vault with the keyring
+ * cache is not locked, only freed (its memory wiped): the cache stays for
+ * the next command until its TTL ends or `pqce lock`. */
 int cli_vault_close(cli_ctx *ctx, int rc);
 
 /* ---- keytext.c: public keys as text (docs/CLI.md, "Public keys") ---------------------------- */
@@ -308,5 +352,7 @@ int cmd_policy(cli_ctx *ctx, int argc, char **argv);
 int cmd_selftest(cli_ctx *ctx, int argc, char **argv);
 int cmd_bench(cli_ctx *ctx, int argc, char **argv);
 int cmd_version(cli_ctx *ctx, int argc, char **argv);
+int cmd_backends(cli_ctx *ctx, int argc, char **argv);
+int cmd_lock(cli_ctx *ctx, int argc, char **argv);
 
 #endif /* PQCE_CLI_H */

@@ -27,6 +27,15 @@ enum {
     OPT_COUNTER_FILE,
     OPT_NO_COUNTER,
     OPT_SCRYPT,
+    OPT_TCTI,
+    OPT_PCRS,
+    OPT_NV_INDEX,
+    OPT_PIN_PROMPT,
+    OPT_MODULE,
+    OPT_TOKEN,
+    OPT_KEY_LABEL,
+    OPT_NO_LOGIN,
+    OPT_KEYRING_CACHE,
     OPT_NAME,
     OPT_KIND,
     OPT_VERSION_,
@@ -149,10 +158,25 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
         {"counter-file", required_argument, NULL, OPT_COUNTER_FILE},
         {"no-counter", no_argument, NULL, OPT_NO_COUNTER},
         {"scrypt-log2n", required_argument, NULL, OPT_SCRYPT},
+        {"tcti", required_argument, NULL, OPT_TCTI},
+        {"pcrs", required_argument, NULL, OPT_PCRS},
+        {"nv-index", required_argument, NULL, OPT_NV_INDEX},
+        {"pin", no_argument, NULL, OPT_PIN_PROMPT},
+        {"module", required_argument, NULL, OPT_MODULE},
+        {"token", required_argument, NULL, OPT_TOKEN},
+        {"key-label", required_argument, NULL, OPT_KEY_LABEL},
+        {"no-login", no_argument, NULL, OPT_NO_LOGIN},
+        {"keyring-cache", required_argument, NULL, OPT_KEYRING_CACHE},
         CLI_OPTS_END,
     };
     const char *backend_name = "file", *counter_opt = NULL, *dir = NULL;
     const char *device_id = NULL, *device_model = NULL;
+    const char *tcti = NULL, *pcrs = NULL, *nv_opt = NULL, *module = NULL, *token = NULL;
+    const char *key_label = NULL;
+    int pin_prompt = 0, no_login = 0;
+    uint16_t pcr_bank = 0;
+    uint32_t pcr_mask = 0, nv_index = 0;
+    uint64_t keyring_ttl = 0;
     int no_counter = 0, c, rc;
     uint16_t suite = PQCE_SUITE_MLKEM768;
     unsigned att_alg = 65;
@@ -200,6 +224,52 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
         case OPT_SCRYPT:
             env_log2n = optarg;
             break;
+        case OPT_TCTI:
+            tcti = optarg;
+            break;
+        case OPT_PCRS:
+            pcrs = optarg;
+            if (cli_pcrs_parse(optarg, &pcr_bank, &pcr_mask) != 0) {
+                return cli_usage_error(ctx, "--pcrs is [BANK:]N[,N...] with PCRs 0 to 23 and "
+                                            "BANK sha1, sha256 (default), sha384 or sha512");
+            }
+            break;
+        case OPT_NV_INDEX:
+            nv_opt = optarg;
+            if (strcmp(optarg, "none") == 0) {
+                nv_index = PQCE_TPM2_NV_NONE;
+            } else {
+                char *end = NULL;
+                errno = 0;
+                unsigned long v = strtoul(optarg, &end, 16);
+                if (errno != 0 || end == optarg || *end != '\0' || v < 0x01800000ul ||
+                    v > 0x01BFFFFFul) {
+                    return cli_usage_error(ctx, "--nv-index is an index of the owner range "
+                                                "0x01800000 to 0x01BFFFFF, or none");
+                }
+                nv_index = (uint32_t)v;
+            }
+            break;
+        case OPT_PIN_PROMPT:
+            pin_prompt = 1;
+            break;
+        case OPT_MODULE:
+            module = optarg;
+            break;
+        case OPT_TOKEN:
+            token = optarg;
+            break;
+        case OPT_KEY_LABEL:
+            key_label = optarg;
+            break;
+        case OPT_NO_LOGIN:
+            no_login = 1;
+            break;
+        case OPT_KEYRING_CACHE:
+            if (cli_parse_u64(optarg, 1, 86400, 0, &keyring_ttl) != 0) {
+                return cli_usage_error(ctx, "--keyring-cache is a number of seconds, 1 to 86400");
+            }
+            break;
             CLI_OPTION_DEFAULTS(ctx, argv);
         }
     }
@@ -218,13 +288,6 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
         return rc;
     }
     /* Backends: decided before anything is written. */
-    if (strcmp(backend_name, "tpm2") == 0 || strcmp(backend_name, "pkcs11") == 0) {
-        cli_error(ctx,
-                  "the %s backend is not in this build: the TPM 2.0 and PKCS#11 backends come "
-                  "in a later release; use --backend file",
-                  backend_name);
-        return EXIT_GENERAL;
-    }
     if (strcmp(backend_name, "memory") == 0) {
         cli_error(ctx, "the memory backend lives as long as one process, so a vault on it cannot "
                        "outlive this command; use it from C (examples/), or --backend file");
@@ -232,14 +295,50 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     }
     int platform = strcmp(backend_name, "ios") == 0 || strcmp(backend_name, "android") == 0 ||
                    strcmp(backend_name, "qsee") == 0;
-    if (!platform && strcmp(backend_name, "file") != 0) {
-        return cli_usage_error(ctx, "unknown backend '%s' (file, ios, android, qsee)",
+    int is_tpm2 = strcmp(backend_name, "tpm2") == 0;
+    int is_pkcs11 = strcmp(backend_name, "pkcs11") == 0;
+    int is_file = strcmp(backend_name, "file") == 0;
+    if (!platform && !is_tpm2 && !is_pkcs11 && !is_file) {
+        return cli_usage_error(ctx, "unknown backend '%s' (file, tpm2, pkcs11, ios, android, qsee)",
                                backend_name);
     }
-    if (ctx->key_file != NULL && (ctx->passphrase_file != NULL || ctx->passphrase_env != NULL)) {
-        return cli_usage_error(ctx, "a vault is sealed with a key file or a passphrase, not both");
+    if (!is_tpm2 && (tcti != NULL || pcrs != NULL || nv_opt != NULL || pin_prompt)) {
+        return cli_usage_error(ctx, "--tcti, --pcrs, --nv-index and --pin are options of "
+                                    "--backend tpm2");
     }
-
+    if (!is_pkcs11 && (module != NULL || token != NULL || key_label != NULL || no_login)) {
+        return cli_usage_error(ctx, "--module, --token, --key-label and --no-login are options "
+                                    "of --backend pkcs11");
+    }
+    if (!is_tpm2 && !is_pkcs11 && (ctx->pin_file != NULL || ctx->pin_env != NULL)) {
+        return cli_usage_error(ctx, "a PIN is for --backend tpm2 or pkcs11; the file backend "
+                                    "takes a passphrase or a key file");
+    }
+    if ((is_tpm2 || is_pkcs11) &&
+        (ctx->key_file != NULL || ctx->passphrase_file != NULL || ctx->passphrase_env != NULL)) {
+        return cli_usage_error(ctx,
+                               "the %s backend holds the secret in hardware: give a PIN "
+                               "(--pin-file, --pin-env), not a passphrase or key file",
+                               backend_name);
+    }
+    if ((is_tpm2 || is_pkcs11) && (counter_opt != NULL || no_counter)) {
+        return cli_usage_error(ctx,
+                               "--counter-file and --no-counter are for the file backend; "
+                               "%s",
+                               is_tpm2 ? "the TPM's NV counter is the rollback counter "
+                                         "(--nv-index, or --nv-index none)"
+                                       : "a PKCS#11 token has no monotonic counter");
+    }
+    if (is_pkcs11 && (module == NULL || token == NULL)) {
+        return cli_usage_error(ctx, "--backend pkcs11 needs --module PATH and --token LABEL "
+                                    "(`pqce backends` lists the tokens)");
+    }
+    if (is_pkcs11 && no_login && (ctx->pin_file != NULL || ctx->pin_env != NULL)) {
+        return cli_usage_error(ctx, "--no-login and a PIN exclude each other");
+    }
+    if (platform && keyring_ttl != 0) {
+        return cli_usage_error(ctx, "--keyring-cache needs a backend this build can unseal with");
+    }
     /* The directory: new, or empty. */
     struct stat st;
     int created_dir = 0, counter_is_new = 0;
@@ -278,8 +377,34 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
         rc = cli_io_fail(ctx, "cannot use", dir, errno);
         goto done;
     }
-    snprintf(cfg.backend, sizeof cfg.backend, "file");
-    snprintf(cfg.kdf, sizeof cfg.kdf, "%s", ctx->key_file != NULL ? "key-file" : "passphrase");
+    snprintf(cfg.backend, sizeof cfg.backend, "%s", is_tpm2 || is_pkcs11 ? backend_name : "file");
+    if (is_tpm2) {
+        int pin = pin_prompt || ctx->pin_file != NULL || ctx->pin_env != NULL;
+        snprintf(cfg.kdf, sizeof cfg.kdf, "%s", pin ? "pin" : "none");
+        cfg.tpm2_pcr_bank = pcr_bank;
+        cfg.tpm2_pcr_mask = pcr_mask;
+        cfg.tpm2_nv_index = nv_opt != NULL ? nv_index : cli_default_nv_index(abs_dir);
+        if (tcti != NULL && (cfg.tpm2_tcti = strdup(tcti)) == NULL) {
+            rc = EXIT_GENERAL;
+            cli_error(ctx, "out of memory");
+            goto done;
+        }
+    } else if (is_pkcs11) {
+        snprintf(cfg.kdf, sizeof cfg.kdf, "%s", no_login ? "none" : "pin");
+        if ((cfg.pkcs11_module = absolute_path(module)) == NULL) {
+            rc = cli_io_fail(ctx, "cannot use the PKCS#11 module", module, errno);
+            goto done;
+        }
+        if ((cfg.pkcs11_token = strdup(token)) == NULL ||
+            (key_label != NULL && (cfg.pkcs11_key_label = strdup(key_label)) == NULL)) {
+            rc = EXIT_GENERAL;
+            cli_error(ctx, "out of memory");
+            goto done;
+        }
+    } else {
+        snprintf(cfg.kdf, sizeof cfg.kdf, "%s", ctx->key_file != NULL ? "key-file" : "passphrase");
+    }
+    cfg.keyring_ttl = (uint32_t)keyring_ttl;
     cfg.chunk_size = (uint32_t)chunk;
     if ((device_id != NULL && (cfg.device_id = strdup(device_id)) == NULL) ||
         (device_model != NULL && (cfg.device_model = strdup(device_model)) == NULL)) {
@@ -301,6 +426,10 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
                                                    : pqce_backend_qsee_new;
         if ((err = ctor(&backend, device_id, device_model)) != PQCE_OK) {
             rc = cli_fail(ctx, err, "backend", NULL);
+            goto done;
+        }
+    } else if (is_tpm2 || is_pkcs11) {
+        if ((rc = cli_backend_new(ctx, &cfg, 1, 0, &backend)) != EXIT_OK) {
             goto done;
         }
     } else {
@@ -364,13 +493,33 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
     if (pqce_backend_device_info(backend, &info) != PQCE_OK) {
         memset(&info, 0, sizeof info);
     }
+    char how[PATH_MAX + 256], counter[PATH_MAX + 64];
+    cli_backend_describe(how, sizeof how, &cfg);
+    if (is_tpm2) {
+        if (cfg.tpm2_nv_index == PQCE_TPM2_NV_NONE) {
+            snprintf(counter, sizeof counter, "none (--nv-index none)");
+        } else {
+            snprintf(counter, sizeof counter, "TPM NV counter 0x%08x", (unsigned)cfg.tpm2_nv_index);
+        }
+    } else if (is_pkcs11) {
+        snprintf(counter, sizeof counter, "none (a PKCS#11 token has no monotonic counter)");
+    } else {
+        snprintf(counter, sizeof counter, "%s",
+                 cfg.counter_file != NULL ? cfg.counter_file : "none (--no-counter)");
+    }
     if (ctx->json) {
         printf("{\"vault\":");
         cli_json_string(stdout, abs_dir);
-        printf(",\"backend\":\"file\",\"credential\":\"%s\",\"device_id\":", cfg.kdf);
+        printf(",\"backend\":\"%s\",\"credential\":\"%s\",\"device_id\":", cfg.backend, cfg.kdf);
         cli_json_string(stdout, info.device_id);
         printf(",\"device_model\":");
         cli_json_string(stdout, info.device_model);
+        printf(",\"hardware_bound\":%s,\"monotonic_counter\":%s",
+               (info.capabilities & PQCE_CAP_HARDWARE_BOUND) != 0 ? "true" : "false",
+               (info.capabilities & PQCE_CAP_MONOTONIC_COUNTER) != 0 ||
+                       (is_file && cfg.counter_file != NULL)
+                   ? "true"
+                   : "false");
         printf(",\"suite\":\"%s\",\"attestation_algorithm\":\"ML-DSA-%u\",\"counter_file\":",
                pqce_suite_name(suite), att_alg);
         if (cfg.counter_file != NULL) {
@@ -378,15 +527,26 @@ int cmd_init(cli_ctx *ctx, int argc, char **argv)
         } else {
             printf("null");
         }
-        printf("}\n");
+        printf(",\"nv_index\":");
+        if (is_tpm2 && cfg.tpm2_nv_index != PQCE_TPM2_NV_NONE) {
+            printf("\"0x%08x\"", (unsigned)cfg.tpm2_nv_index);
+        } else {
+            printf("null");
+        }
+        printf(",\"keyring_cache_seconds\":%u}\n", (unsigned)cfg.keyring_ttl);
     } else {
         printf("created vault      %s\n", abs_dir);
-        printf("backend            file (%s)\n",
-               ctx->key_file != NULL ? "key file" : "passphrase, scrypt");
-        printf("device             %s (%s)\n", info.device_id, info.device_model);
+        printf("backend            %s\n", how);
+        printf("device             %s (%s)%s\n", info.device_id, info.device_model,
+               (is_tpm2 || is_pkcs11) && (info.capabilities & PQCE_CAP_HARDWARE_BOUND) == 0
+                   ? ", not hardware-bound (a software simulator or soft token)"
+                   : "");
         printf("suite              %s, attestations ML-DSA-%u\n", pqce_suite_name(suite), att_alg);
-        printf("rollback counter   %s\n",
-               cfg.counter_file != NULL ? cfg.counter_file : "none (--no-counter)");
+        printf("rollback counter   %s\n", counter);
+        if (cfg.keyring_ttl != 0) {
+            printf("unlock cache       session keyring, %u s (pqce lock drops it)\n",
+                   (unsigned)cfg.keyring_ttl);
+        }
         printf("configuration      %s/%s\n", abs_dir, CLI_CONFIG_NAME);
     }
 done:

@@ -41,6 +41,10 @@ void cli_config_free(cli_config *cfg)
     free(cfg->counter_file);
     free(cfg->device_id);
     free(cfg->device_model);
+    free(cfg->tpm2_tcti);
+    free(cfg->pkcs11_module);
+    free(cfg->pkcs11_token);
+    free(cfg->pkcs11_key_label);
     memset(cfg, 0, sizeof *cfg);
 }
 
@@ -49,6 +53,23 @@ static void config_defaults(cli_config *cfg)
     memset(cfg, 0, sizeof *cfg);
     snprintf(cfg->backend, sizeof cfg->backend, "file");
     snprintf(cfg->kdf, sizeof cfg->kdf, "passphrase");
+    cfg->tpm2_nv_index = PQCE_TPM2_NV_NONE;
+}
+
+/* The credentials each backend knows. */
+static int credential_fits(const cli_config *cfg)
+{
+    if (strcmp(cfg->backend, "file") == 0) {
+        return strcmp(cfg->kdf, "passphrase") == 0 || strcmp(cfg->kdf, "key-file") == 0;
+    }
+    if (strcmp(cfg->backend, "tpm2") == 0) {
+        return strcmp(cfg->kdf, "pin") == 0 || strcmp(cfg->kdf, "none") == 0;
+    }
+    if (strcmp(cfg->backend, "pkcs11") == 0) {
+        return (strcmp(cfg->kdf, "pin") == 0 || strcmp(cfg->kdf, "none") == 0) &&
+               cfg->pkcs11_module != NULL && cfg->pkcs11_token != NULL;
+    }
+    return 0;
 }
 
 static char *trim(char *s)
@@ -117,11 +138,37 @@ int cli_config_read(const cli_ctx *ctx, const char *dir, cli_config *cfg)
         if (strcmp(key, "format") == 0) {
             bad = strcmp(value, "1") != 0;
         } else if (strcmp(key, "backend") == 0) {
-            bad = strcmp(value, "file") != 0;
+            bad = strcmp(value, "file") != 0 && strcmp(value, "tpm2") != 0 &&
+                  strcmp(value, "pkcs11") != 0;
             snprintf(cfg->backend, sizeof cfg->backend, "%s", value);
         } else if (strcmp(key, "credential") == 0) {
-            bad = strcmp(value, "passphrase") != 0 && strcmp(value, "key-file") != 0;
+            bad = strcmp(value, "passphrase") != 0 && strcmp(value, "key-file") != 0 &&
+                  strcmp(value, "pin") != 0 && strcmp(value, "none") != 0;
             snprintf(cfg->kdf, sizeof cfg->kdf, "%s", value);
+        } else if (strcmp(key, "tpm2_tcti") == 0) {
+            bad = value[0] == '\0' || set_string(&cfg->tpm2_tcti, value) != 0;
+        } else if (strcmp(key, "tpm2_pcrs") == 0) {
+            bad = cli_pcrs_parse(value, &cfg->tpm2_pcr_bank, &cfg->tpm2_pcr_mask) != 0;
+        } else if (strcmp(key, "tpm2_nv_index") == 0) {
+            if (strcmp(value, "none") == 0) {
+                cfg->tpm2_nv_index = PQCE_TPM2_NV_NONE;
+            } else {
+                char *end = NULL;
+                errno = 0;
+                unsigned long v = strtoul(value, &end, 16);
+                bad = errno != 0 || end == value || *end != '\0' || v < 0x01800000ul ||
+                      v > 0x01BFFFFFul;
+                cfg->tpm2_nv_index = (uint32_t)v;
+            }
+        } else if (strcmp(key, "pkcs11_module") == 0) {
+            bad = value[0] != '/' || set_string(&cfg->pkcs11_module, value) != 0;
+        } else if (strcmp(key, "pkcs11_token") == 0) {
+            bad = value[0] == '\0' || set_string(&cfg->pkcs11_token, value) != 0;
+        } else if (strcmp(key, "pkcs11_key_label") == 0) {
+            bad = value[0] == '\0' || set_string(&cfg->pkcs11_key_label, value) != 0;
+        } else if (strcmp(key, "keyring_cache_seconds") == 0) {
+            bad = cli_parse_u64(value, 1, 86400, 0, &n) != 0;
+            cfg->keyring_ttl = (uint32_t)n;
         } else if (strcmp(key, "key_file") == 0) {
             bad = value[0] != '/' || set_string(&cfg->key_file, value) != 0;
         } else if (strcmp(key, "counter_file") == 0) {
@@ -146,6 +193,13 @@ int cli_config_read(const cli_ctx *ctx, const char *dir, cli_config *cfg)
     if (rc != EXIT_OK) {
         cli_error(ctx, "%s: line %u is not valid (docs/CLI.md, \"Configuration\")", path, lineno);
         cli_config_free(cfg);
+    } else if (!credential_fits(cfg)) {
+        cli_error(ctx,
+                  "%s: the credential '%s' does not fit the backend '%s', or a setting the "
+                  "backend needs is missing (docs/CLI.md, \"Configuration\")",
+                  path, cfg->kdf, cfg->backend);
+        cli_config_free(cfg);
+        rc = EXIT_GENERAL;
     }
     return rc;
 }
@@ -192,6 +246,30 @@ int cli_config_write(const cli_ctx *ctx, const char *dir, const cli_config *cfg)
     }
     if (cfg->chunk_size != 0) {
         fprintf(f, "chunk_size = %u\n", (unsigned)cfg->chunk_size);
+    }
+    if (strcmp(cfg->backend, "tpm2") == 0) {
+        char pcrs[128];
+        fprintf(f, "tpm2_tcti = %s\n",
+                cfg->tpm2_tcti != NULL ? cfg->tpm2_tcti : PQCE_TPM2_DEFAULT_TCTI);
+        cli_pcrs_format(pcrs, sizeof pcrs, cfg->tpm2_pcr_bank, cfg->tpm2_pcr_mask);
+        if (pcrs[0] != '\0') {
+            fprintf(f, "tpm2_pcrs = %s\n", pcrs);
+        }
+        if (cfg->tpm2_nv_index == PQCE_TPM2_NV_NONE) {
+            fprintf(f, "tpm2_nv_index = none\n");
+        } else {
+            fprintf(f, "tpm2_nv_index = 0x%08x\n", (unsigned)cfg->tpm2_nv_index);
+        }
+    }
+    if (strcmp(cfg->backend, "pkcs11") == 0) {
+        fprintf(f, "pkcs11_module = %s\npkcs11_token = %s\n", cfg->pkcs11_module,
+                cfg->pkcs11_token);
+        if (cfg->pkcs11_key_label != NULL) {
+            fprintf(f, "pkcs11_key_label = %s\n", cfg->pkcs11_key_label);
+        }
+    }
+    if (cfg->keyring_ttl != 0) {
+        fprintf(f, "keyring_cache_seconds = %u\n", (unsigned)cfg->keyring_ttl);
     }
     if (fclose(f) != 0) {
         int e = errno;
@@ -272,66 +350,6 @@ char *cli_default_counter_path(const char *abs_dir, int create_dir, int *err)
     return out;
 }
 
-int cli_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_passphrase,
-                    uint32_t scrypt_log2_n, pqce_backend **backend)
-{
-    pqce_file_backend_options o;
-    cli_secret pass = {0};
-    const char *key_file = ctx->key_file != NULL ? ctx->key_file : cfg->key_file;
-    int use_key_file = strcmp(cfg->kdf, "key-file") == 0;
-    int rc;
-    *backend = NULL;
-    if (strcmp(cfg->backend, "file") != 0) {
-        cli_error(ctx, "the vault's backend '%s' cannot be opened by this build", cfg->backend);
-        return EXIT_GENERAL;
-    }
-    if (!use_key_file && ctx->key_file != NULL) {
-        return cli_usage_error(ctx, "this vault is unsealed with a passphrase, not a key file");
-    }
-    if (use_key_file && (ctx->passphrase_file != NULL || ctx->passphrase_env != NULL)) {
-        return cli_usage_error(ctx, "this vault is unsealed with a key file, not a passphrase");
-    }
-    if (use_key_file && key_file == NULL) {
-        return cli_usage_error(ctx, "this vault needs its key file: pass --key-file FILE");
-    }
-    memset(&o, 0, sizeof o);
-    o.version = PQCE_FILE_BACKEND_OPTIONS_VERSION;
-    o.device_id = cfg->device_id;
-    o.device_model = cfg->device_model;
-    o.scrypt_log2_n = scrypt_log2_n;
-    o.counter_file = cfg->counter_file;
-    if (use_key_file) {
-        o.key_file = key_file;
-    } else {
-        if ((rc = cli_passphrase_get(ctx, &pass, confirm_passphrase)) != EXIT_OK) {
-            return rc;
-        }
-        o.passphrase = pass.buf;
-        o.passphrase_len = pass.len;
-    }
-    int err = pqce_backend_file_new(backend, &o);
-    cli_secret_free(&pass); /* the backend keeps its own copy on locked pages */
-    if (err == PQCE_OK) {
-        return EXIT_OK;
-    }
-    if (use_key_file && err != PQCE_ERR_NOMEM) {
-        struct stat st;
-        if (stat(key_file, &st) != 0) {
-            return cli_io_fail(ctx, "cannot read the key file", key_file, errno);
-        }
-        if (!S_ISREG(st.st_mode) || st.st_size < 32 || st.st_size > 65536) {
-            cli_error(ctx, "the key file %s must be a regular file of 32 to 65536 bytes", key_file);
-            return EXIT_USAGE;
-        }
-    }
-    if (cfg->counter_file != NULL && (err == PQCE_ERR_IO || err == PQCE_ERR_INVALID_ARG)) {
-        char msg[PATH_MAX + 64];
-        snprintf(msg, sizeof msg, "the counter file %s cannot be used", cfg->counter_file);
-        return cli_fail(ctx, err, "file backend", msg);
-    }
-    return cli_fail(ctx, err, "file backend", NULL);
-}
-
 /* The counter checks that the library cannot make (docs/CLI.md,
  * "Rollback"): the configured counter file must exist, and a vault whose
  * configuration names none must not have one at the default place. */
@@ -371,8 +389,40 @@ static int check_counter(cli_ctx *ctx)
     return EXIT_OK;
 }
 
-int cli_vault_open(cli_ctx *ctx)
+/* The backend (with its secret only when with_secret) and the vault handle
+ * over ctx->store. */
+static int handle_open(cli_ctx *ctx, int with_secret)
 {
+    int rc = with_secret ? cli_backend_new(ctx, &ctx->config, 0, 0, &ctx->backend)
+                         : cli_backend_new_no_secret(ctx, &ctx->config, &ctx->backend);
+    if (rc != EXIT_OK) {
+        return rc;
+    }
+    pqce_vault_options vo;
+    memset(&vo, 0, sizeof vo);
+    vo.version = PQCE_VAULT_OPTIONS_VERSION;
+    vo.chunk_size = ctx->config.chunk_size;
+    vo.flags = ctx->config.keyring_ttl != 0 ? PQCE_VAULT_KEYRING_CACHE : 0u;
+    int err = pqce_vault_open(&ctx->vault, ctx->backend, ctx->store, &vo);
+    if (err != PQCE_OK) {
+        return cli_fail(ctx, err, "cannot open the vault", NULL);
+    }
+    return EXIT_OK;
+}
+
+/* Frees the handle and its backend without locking: the keyring entry, if
+ * any, stays. */
+static void handle_close(cli_ctx *ctx)
+{
+    pqce_vault_free(ctx->vault);
+    ctx->vault = NULL;
+    pqce_backend_free(ctx->backend);
+    ctx->backend = NULL;
+}
+
+static int vault_open(cli_ctx *ctx, int unlock)
+{
+    int err;
     const char *dir = NULL;
     char probe[PATH_MAX];
     struct stat st;
@@ -394,24 +444,35 @@ int cli_vault_open(cli_ctx *ctx)
         return cli_io_fail(ctx, "cannot open the vault", dir, errno);
     }
     if ((rc = cli_config_read(ctx, ctx->vault_path, &ctx->config)) != EXIT_OK ||
-        (rc = check_counter(ctx)) != EXIT_OK ||
-        (rc = cli_backend_new(ctx, &ctx->config, 0, 0, &ctx->backend)) != EXIT_OK) {
+        (rc = check_counter(ctx)) != EXIT_OK) {
         goto fail;
     }
-    int err = pqce_store_dir_new(&ctx->store, ctx->vault_path);
-    if (err != PQCE_OK) {
+    if ((err = pqce_store_dir_new(&ctx->store, ctx->vault_path)) != PQCE_OK) {
         rc = cli_fail(ctx, err, "cannot open the vault's directory", NULL);
         goto fail;
     }
-    pqce_vault_options vo;
-    memset(&vo, 0, sizeof vo);
-    vo.version = PQCE_VAULT_OPTIONS_VERSION;
-    vo.chunk_size = ctx->config.chunk_size;
-    if ((err = pqce_vault_open(&ctx->vault, ctx->backend, ctx->store, &vo)) != PQCE_OK) {
-        rc = cli_fail(ctx, err, "cannot open the vault", NULL);
+    if (unlock && ctx->config.keyring_ttl != 0) {
+        /* Try the session keyring first with a backend that holds no
+         * secret: a cache hit never prompts for the PIN or passphrase, and
+         * a miss has not touched the TPM's dictionary-attack counter. */
+        if ((rc = handle_open(ctx, 0)) != EXIT_OK) {
+            goto fail;
+        }
+        err = pqce_vault_unlock_cached(ctx->vault, (int64_t)ctx->config.keyring_ttl);
+        if (err == PQCE_OK) {
+            return EXIT_OK;
+        }
+        if (err != PQCE_ERR_NOT_FOUND) {
+            rc = cli_vault_fail(ctx, err, "unlock");
+            goto fail;
+        }
+        handle_close(ctx);
+    }
+    if ((rc = handle_open(ctx, unlock)) != EXIT_OK) {
         goto fail;
     }
-    if ((err = pqce_vault_unlock(ctx->vault, 0)) != PQCE_OK) {
+    if (unlock &&
+        (err = pqce_vault_unlock(ctx->vault, (int64_t)ctx->config.keyring_ttl)) != PQCE_OK) {
         rc = cli_vault_fail(ctx, err, "unlock");
         goto fail;
     }
@@ -419,6 +480,16 @@ int cli_vault_open(cli_ctx *ctx)
 fail:
     (void)cli_vault_close(ctx, rc);
     return rc;
+}
+
+int cli_vault_open(cli_ctx *ctx)
+{
+    return vault_open(ctx, 1);
+}
+
+int cli_vault_open_locked(cli_ctx *ctx)
+{
+    return vault_open(ctx, 0);
 }
 
 int cli_vault_close(cli_ctx *ctx, int rc)
@@ -431,7 +502,9 @@ int cli_vault_close(cli_ctx *ctx, int rc)
                 rc = cli_vault_fail(ctx, err, "save");
             }
         }
-        if (pqce_vault_is_unlocked(ctx->vault)) {
+        /* With the keyring cache, lock would drop the cached secret: the
+         * vault is only freed, which wipes this process's copy. */
+        if (pqce_vault_is_unlocked(ctx->vault) && ctx->config.keyring_ttl == 0) {
             if (pqce_vault_lock(ctx->vault) != PQCE_OK) {
                 rc = rc != EXIT_OK ? rc : EXIT_GENERAL;
             }

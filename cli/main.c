@@ -4,6 +4,7 @@
  * page (docs/pqce.1) and docs/CLI.md; keep the three in step.
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "cli.h"
@@ -16,26 +17,54 @@ typedef struct command {
     const char *help; /* options and notes */
 } command;
 
-#define VAULT_OPTS                                                                        \
-    "  --vault DIR              the vault's directory (default: $PQCE_VAULT)\n"           \
-    "  --passphrase-file FILE   read the passphrase from FILE (one trailing newline is\n" \
-    "                           ignored); default: ask on the terminal with echo off\n"   \
-    "  --passphrase-env NAME    read it from the environment variable NAME\n"             \
-    "  --key-file FILE          the key file of a vault created with --key-file\n"        \
-    "  --no-progress            no progress bar (shown only when stderr is a terminal)\n" \
+#define VAULT_OPTS                                                                         \
+    "  --vault DIR              the vault's directory (default: $PQCE_VAULT)\n"            \
+    "  --passphrase-file FILE   read the passphrase from FILE (one trailing newline is\n"  \
+    "                           ignored); default: ask on the terminal with echo off\n"    \
+    "  --passphrase-env NAME    read it from the environment variable NAME\n"              \
+    "  --key-file FILE          the key file of a vault created with --key-file\n"         \
+    "  --pin-file FILE          the PIN of a tpm2 or pkcs11 vault, from FILE\n"            \
+    "  --pin-env NAME           ... or from the environment variable NAME (default: ask\n" \
+    "                           on the terminal)\n"                                        \
+    "  --no-progress            no progress bar (shown only when stderr is a terminal)\n"  \
     "  --new-counter            accept a missing rollback counter file once (docs/CLI.md)\n"
 
 static int cmd_help(cli_ctx *ctx, int argc, char **argv);
 
 static const command commands[] = {
-    {"init", cmd_init, "init [--backend file|ios|android|qsee] [options]",
+    {"init", cmd_init, "init [--backend file|tpm2|pkcs11|ios|android|qsee] [options]",
      "create a vault in a new or empty directory",
      "  --backend NAME           file (default): a passphrase (scrypt) or --key-file;\n"
-     "                           ios, android, qsee: the platform bridges, which this\n"
-     "                           Linux build does not include (they fail with the\n"
-     "                           library's detail); tpm2, pkcs11: not in this build\n"
+     "                           tpm2: sealed by a TPM 2.0; pkcs11: by a token's\n"
+     "                           non-extractable AES key (`pqce backends` lists what\n"
+     "                           this machine has); ios, android, qsee: the platform\n"
+     "                           bridges, which this Linux build does not include\n"
      "  --key-file FILE          seal with a key file (32 to 65536 bytes) instead of a\n"
      "                           passphrase; its path is recorded in the configuration\n"
+     " tpm2:\n"
+     "  --tcti TCTI              how to reach the TPM (default device:/dev/tpmrm0;\n"
+     "                           the simulator: swtpm:path=SOCKET)\n"
+     "  --pin, --pin-file FILE, --pin-env NAME\n"
+     "                           protect the sealed secret with a PIN (authValue, at\n"
+     "                           most 32 bytes; --pin asks on the terminal); wrong PINs\n"
+     "                           count towards the TPM's dictionary-attack lockout\n"
+     "  --pcrs [BANK:]N,...      bind to these PCRs' current values (e.g. sha256:0,7);\n"
+     "                           once one changes, unlock fails (exit 6)\n"
+     "  --nv-index HEX|none      the NV counter that detects rollback (default: one in\n"
+     "                           0x01A00000-0x01AFFFFF named by the vault's path)\n"
+     " pkcs11:\n"
+     "  --module PATH            the token's PKCS#11 module (.so)\n"
+     "  --token LABEL            the token's label\n"
+     "  --key-label LABEL        the AES key's label (default pqce-vault-kek; made\n"
+     "                           non-extractable on the token at the first use)\n"
+     "  --pin-file FILE, --pin-env NAME\n"
+     "                           the user PIN (default: ask on the terminal)\n"
+     "  --no-login               a token that needs no login\n"
+     " any backend:\n"
+     "  --keyring-cache SECONDS  keep the unsealed secret in the session keyring for\n"
+     "                           SECONDS after an unlock, so the next commands of this\n"
+     "                           login session need no PIN (off by default; `pqce lock`\n"
+     "                           drops it; docs/BACKENDS.md, \"Keyring cache\")\n"
      "  --device-id ID, --device-model MODEL\n"
      "                           what the vault reports (default: a keyed hash of\n"
      "                           /etc/machine-id, and \"linux\")\n"
@@ -150,6 +179,19 @@ static const command commands[] = {
      "  ML-KEM-768 keygen/encaps/decaps and ML-DSA-65 sign/verify (median us), and the\n"
      "  throughput of SHA3-256, seal and open over a 64 MiB buffer.\n"
      "  --quick                  fewer repetitions\n"},
+    {"lock", cmd_lock, "lock", "drop the vault's keyring unlock cache (--keyring-cache)",
+     "  Removes the vault's secret from the session keyring, so the next command\n"
+     "  asks the backend (and its PIN) again. Needs no PIN or passphrase.\n" VAULT_OPTS},
+    {"backends", cmd_backends, "backends [--tcti TCTI] [--module PATH] [--json]",
+     "list the backends: compiled in, available here, capabilities",
+     "  For each backend: whether this build has it, whether it can seal on this\n"
+     "  machine now (tpm2: the TPM answers; pkcs11: the module loads and has tokens),\n"
+     "  and its capabilities: hardware-bound, monotonic counter (rollback detection),\n"
+     "  user presence. Uses no PIN and seals nothing.\n"
+     "  --tcti TCTI              the TPM to probe (default device:/dev/tpmrm0)\n"
+     "  --module PATH            the PKCS#11 module to probe (default: OpenSC's or\n"
+     "                           SoftHSM's, whichever is installed)\n"
+     "  --json                   machine-readable output\n"},
     {"version", cmd_version, "version", "print the version and build information", ""},
     {"help", cmd_help, "help [COMMAND]", "this help, or a command's", ""},
 };
@@ -162,7 +204,7 @@ static const char exit_codes[] =
     "  1  any other failure (backend, busy, name exists, self-test)\n"
     "  2  usage error: bad command line or bad input value\n"
     "  3  not found: no such artifact, vault or rule\n"
-    "  4  locked: wrong passphrase or key file\n"
+    "  4  locked: wrong passphrase, key file or PIN (or a TPM in lockout)\n"
     "  5  decryption or integrity failure: a tag, hash or signature does not verify\n"
     "  6  policy denial: the access policy refused the read\n"
     "  7  rollback: an older vault state was restored (or its counter file is missing)\n"
@@ -247,6 +289,10 @@ int main(int argc, char **argv)
         return EXIT_USAGE;
     }
     ctx.cmd = c->name;
+    /* tpm2-tss logs every TPM error it sees (a wrong PIN, an absent NV
+     * index that is then defined) to stderr; the backends report what
+     * matters in one sentence. The user's own setting wins. */
+    (void)setenv("TSS2_LOG", "all+NONE", 0);
     /* The command sees its own argv: argv[0] is its name. */
     return c->run(&ctx, argc - 1, argv + 1);
 }

@@ -1,8 +1,9 @@
 /*
- * passphrase.c - the vault's passphrase, from a file, an environment
- * variable the user names, or a prompt on /dev/tty with echo off.
+ * passphrase.c - the vault's passphrase (file backend) or PIN (TPM 2.0,
+ * PKCS#11), from a file, an environment variable the user names, or a
+ * prompt on /dev/tty with echo off.
  *
- * The passphrase lives only on a page of its own that is locked in memory
+ * The secret lives only on a page of its own that is locked in memory
  * (mlock) and excluded from core dumps (MADV_DONTDUMP), and is wiped when
  * freed. It is never echoed, logged or printed; an environment variable's
  * value is wiped in place in the process's environment and the variable
@@ -60,11 +61,13 @@ static void strip_newline(cli_secret *s)
     }
 }
 
-static int from_file(const cli_ctx *ctx, cli_secret *s, const char *path)
+static int from_file(const cli_ctx *ctx, cli_secret *s, const char *what, const char *path)
 {
     int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOCTTY);
     if (fd < 0) {
-        return cli_io_fail(ctx, "cannot read the passphrase file", path, errno);
+        char msg[64];
+        snprintf(msg, sizeof msg, "cannot read the %s file", what);
+        return cli_io_fail(ctx, msg, path, errno);
     }
     for (;;) {
         ssize_t n = read(fd, s->buf + s->len, s->cap - s->len);
@@ -73,8 +76,10 @@ static int from_file(const cli_ctx *ctx, cli_secret *s, const char *path)
         }
         if (n < 0) {
             int e = errno;
+            char msg[64];
             (void)close(fd);
-            return cli_io_fail(ctx, "cannot read the passphrase file", path, e);
+            snprintf(msg, sizeof msg, "cannot read the %s file", what);
+            return cli_io_fail(ctx, msg, path, e);
         }
         if (n == 0) {
             break;
@@ -82,7 +87,7 @@ static int from_file(const cli_ctx *ctx, cli_secret *s, const char *path)
         s->len += (size_t)n;
         if (s->len == s->cap) {
             (void)close(fd);
-            cli_error(ctx, "the passphrase file %s is longer than %u bytes", path, PASS_MAX);
+            cli_error(ctx, "the %s file %s is longer than %u bytes", what, path, PASS_MAX);
             return EXIT_USAGE;
         }
     }
@@ -91,18 +96,19 @@ static int from_file(const cli_ctx *ctx, cli_secret *s, const char *path)
     return EXIT_OK;
 }
 
-static int from_env(const cli_ctx *ctx, cli_secret *s, const char *name)
+static int from_env(const cli_ctx *ctx, cli_secret *s, const char *what, const char *option,
+                    const char *name)
 {
     size_t nlen = strlen(name);
     if (nlen == 0 || strchr(name, '=') != NULL) {
-        return cli_usage_error(ctx, "--passphrase-env takes the name of an environment variable");
+        return cli_usage_error(ctx, "%s takes the name of an environment variable", option);
     }
     for (char **e = environ; e != NULL && *e != NULL; e++) {
         if (strncmp(*e, name, nlen) == 0 && (*e)[nlen] == '=') {
             char *value = *e + nlen + 1;
             size_t vlen = strlen(value);
             if (vlen > PASS_MAX) {
-                cli_error(ctx, "the passphrase in $%s is longer than %u bytes", name, PASS_MAX);
+                cli_error(ctx, "the %s in $%s is longer than %u bytes", what, name, PASS_MAX);
                 return EXIT_USAGE;
             }
             memcpy(s->buf, value, vlen);
@@ -114,7 +120,7 @@ static int from_env(const cli_ctx *ctx, cli_secret *s, const char *name)
             return EXIT_OK;
         }
     }
-    cli_error(ctx, "the environment variable %s (named by --passphrase-env) is not set", name);
+    cli_error(ctx, "the environment variable %s (named by %s) is not set", name, option);
     return EXIT_USAGE;
 }
 
@@ -133,14 +139,15 @@ static void restore_on_signal(int sig)
 }
 
 /* Reads one line from the terminal with echo off into s. */
-static int prompt_once(const cli_ctx *ctx, int tty, const char *prompt, cli_secret *s)
+static int prompt_once(const cli_ctx *ctx, int tty, const char *what, const char *prompt,
+                       cli_secret *s)
 {
     struct termios off;
     struct sigaction sa, old_int, old_term, old_hup;
     int rc = EXIT_OK;
     s->len = 0;
     if (tcgetattr(tty, &saved_tio) != 0) {
-        cli_error(ctx, "cannot prompt for the passphrase on the terminal");
+        cli_error(ctx, "cannot prompt for the %s on the terminal", what);
         return EXIT_IO;
     }
     off = saved_tio;
@@ -161,7 +168,7 @@ static int prompt_once(const cli_ctx *ctx, int tty, const char *prompt, cli_secr
     }
     if (cli_write_all(tty, prompt, strlen(prompt)) != 0) {
         rc = EXIT_IO;
-        cli_error(ctx, "cannot prompt for the passphrase on the terminal");
+        cli_error(ctx, "cannot prompt for the %s on the terminal", what);
         (void)tcsetattr(tty, TCSAFLUSH, &saved_tio);
         goto restore;
     }
@@ -176,7 +183,7 @@ static int prompt_once(const cli_ctx *ctx, int tty, const char *prompt, cli_secr
         }
         if (s->len == PASS_MAX) {
             rc = EXIT_USAGE;
-            cli_error(ctx, "the passphrase is longer than %u bytes", PASS_MAX);
+            cli_error(ctx, "the %s is longer than %u bytes", what, PASS_MAX);
             break;
         }
         s->buf[s->len++] = (uint8_t)c;
@@ -191,24 +198,43 @@ restore:
     return rc;
 }
 
-static int from_prompt(const cli_ctx *ctx, cli_secret *s, int confirm)
+/* How to get one kind of secret: its name, its options and its prompts. */
+typedef struct secret_kind {
+    const char *what;        /* "passphrase", "PIN" */
+    const char *file_option; /* "--passphrase-file" */
+    const char *env_option;  /* "--passphrase-env" */
+    const char *prompt;      /* "Vault passphrase: " */
+    const char *new_prompt;  /* "New vault passphrase: " */
+    const char *repeat;      /* "Repeat the passphrase: " */
+} secret_kind;
+
+static const secret_kind passphrase_kind = {
+    "passphrase",         "--passphrase-file",      "--passphrase-env",
+    "Vault passphrase: ", "New vault passphrase: ", "Repeat the passphrase: ",
+};
+
+static const secret_kind pin_kind = {
+    "PIN", "--pin-file", "--pin-env", "PIN: ", "New PIN: ", "Repeat the PIN: ",
+};
+
+static int from_prompt(const cli_ctx *ctx, const secret_kind *k, cli_secret *s, int confirm)
 {
     int tty = open("/dev/tty", O_RDWR | O_CLOEXEC | O_NOCTTY);
     if (tty < 0) {
-        cli_error(ctx, "no passphrase: there is no terminal to ask on; use --passphrase-file FILE "
-                       "or --passphrase-env NAME");
+        cli_error(ctx, "no %s: there is no terminal to ask on; use %s FILE or %s NAME", k->what,
+                  k->file_option, k->env_option);
         return EXIT_USAGE;
     }
-    int rc = prompt_once(ctx, tty, confirm ? "New vault passphrase: " : "Vault passphrase: ", s);
+    int rc = prompt_once(ctx, tty, k->what, confirm ? k->new_prompt : k->prompt, s);
     if (rc == EXIT_OK && confirm) {
         cli_secret again;
         if (secret_alloc(&again) != 0) {
             rc = EXIT_GENERAL;
         } else {
-            rc = prompt_once(ctx, tty, "Repeat the passphrase: ", &again);
+            rc = prompt_once(ctx, tty, k->what, k->repeat, &again);
             if (rc == EXIT_OK &&
                 (again.len != s->len || !pqce_ct_memeq(again.buf, s->buf, s->len))) {
-                cli_error(ctx, "the passphrases differ");
+                cli_error(ctx, "the %ss differ", k->what);
                 rc = EXIT_USAGE;
             }
             cli_secret_free(&again);
@@ -218,29 +244,45 @@ static int from_prompt(const cli_ctx *ctx, cli_secret *s, int confirm)
     return rc;
 }
 
-int cli_passphrase_get(const cli_ctx *ctx, cli_secret *out, int confirm)
+static int secret_get(const cli_ctx *ctx, const secret_kind *k, const char *file, const char *env,
+                      cli_secret *out, int confirm)
 {
     int rc;
-    if (ctx->passphrase_file != NULL && ctx->passphrase_env != NULL) {
-        return cli_usage_error(ctx, "give --passphrase-file or --passphrase-env, not both");
+    if (file != NULL && env != NULL) {
+        return cli_usage_error(ctx, "give %s or %s, not both", k->file_option, k->env_option);
     }
     if (secret_alloc(out) != 0) {
         cli_error(ctx, "out of memory");
         return EXIT_GENERAL;
     }
-    if (ctx->passphrase_file != NULL) {
-        rc = from_file(ctx, out, ctx->passphrase_file);
-    } else if (ctx->passphrase_env != NULL) {
-        rc = from_env(ctx, out, ctx->passphrase_env);
+    if (file != NULL) {
+        rc = from_file(ctx, out, k->what, file);
+    } else if (env != NULL) {
+        rc = from_env(ctx, out, k->what, k->env_option, env);
     } else {
-        rc = from_prompt(ctx, out, confirm);
+        rc = from_prompt(ctx, k, out, confirm);
     }
     if (rc == EXIT_OK && out->len == 0) {
-        cli_error(ctx, "the passphrase is empty");
+        cli_error(ctx, "the %s is empty", k->what);
+        rc = EXIT_USAGE;
+    }
+    if (rc == EXIT_OK && memchr(out->buf, 0, out->len) != NULL && k == &pin_kind) {
+        cli_error(ctx, "the PIN contains a NUL byte");
         rc = EXIT_USAGE;
     }
     if (rc != EXIT_OK) {
         cli_secret_free(out);
     }
-    return rc;
+    return rc; /* out->buf[out->len] is 0: the buffer is longer than any secret */
+}
+
+int cli_passphrase_get(const cli_ctx *ctx, cli_secret *out, int confirm)
+{
+    return secret_get(ctx, &passphrase_kind, ctx->passphrase_file, ctx->passphrase_env, out,
+                      confirm);
+}
+
+int cli_pin_get(const cli_ctx *ctx, cli_secret *out, int confirm)
+{
+    return secret_get(ctx, &pin_kind, ctx->pin_file, ctx->pin_env, out, confirm);
 }

@@ -1339,6 +1339,17 @@ PQCE_API const char *pqce_vault_error_detail(const pqce_vault *vault);
  */
 PQCE_API PQCE_NODISCARD int pqce_vault_unlock(pqce_vault *vault, int64_t ttl_seconds);
 
+/*
+ * Unlocks only from the session keyring cache (PQCE_VAULT_KEYRING_CACHE):
+ * never asks the backend to unseal, so a program can try the cache before
+ * it prompts for a PIN and builds the backend that needs it. The rollback
+ * check runs as in pqce_vault_unlock (the backend's counter, which needs no
+ * PIN). Errors: PQCE_ERR_NOT_FOUND (the handle was opened without the
+ * cache flag, or the keyring holds no entry for this vault: nothing is
+ * audited), and those of pqce_vault_unlock.
+ */
+PQCE_API PQCE_NODISCARD int pqce_vault_unlock_cached(pqce_vault *vault, int64_t ttl_seconds);
+
 /* Wipes the session's secrets (and, with PQCE_VAULT_KEYRING_CACHE, the
  * session keyring's copy); unsaved changes stay for the next unlock.
  * Audited. Errors: PQCE_ERR_INVALID_ARG. */

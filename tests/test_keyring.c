@@ -325,6 +325,75 @@ static void test_keyring_entry_of_another_descriptor_is_ignored(void)
     hw_rm_rf(dir);
 }
 
+/* The audit log's "unlock" records, and how many of them failed. */
+static int count_unlocks(pqce_vault *v, size_t *all, size_t *failed)
+{
+    pqce_audit_list *l = NULL;
+    pqce_audit_query q = {PQCE_AUDIT_QUERY_VERSION, "unlock", NULL, NULL, 100000};
+    int ret = pqce_vault_audit_query(v, &l, &q);
+    if (ret != PQCE_OK) {
+        return ret;
+    }
+    *all = pqce_audit_list_count(l);
+    *failed = 0;
+    for (size_t i = 0; i < *all; i++) {
+        *failed += pqce_audit_list_at(l, i)->success == 0;
+    }
+    pqce_audit_list_free(l);
+    return PQCE_OK;
+}
+
+/* pqce_vault_unlock_cached never asks the backend: NOT_FOUND (and nothing
+ * audited) on a miss or without the flag, a working unlock on a hit. */
+static void test_keyring_unlock_cached_never_asks_the_backend(void)
+{
+    char dir[128];
+    handle h, c;
+    CHECK_OK(setup(dir, sizeof dir, &h, &cache_on, 600));
+    size_t unlocks_before = 0, failed_before = 0;
+    CHECK_OK(count_unlocks(h.v, &unlocks_before, &failed_before));
+    /* a hit: the same secret, no unseal, the artifact reads back */
+    CHECK_OK(vopen(&c, dir, 0, &cache_on));
+    wctx.unseals = 0;
+    CHECK_OK(pqce_vault_unlock_cached(c.v, 600));
+    CHECK(wctx.unseals == 0);
+    CHECK(pqce_vault_is_unlocked(c.v));
+    char buf[8];
+    size_t len = 0;
+    CHECK_OK(pqce_vault_get(c.v, "model", NULL, (uint8_t *)buf, sizeof buf, &len));
+    CHECK(len == 2 && memcmp(buf, "m1", 2) == 0);
+    vclose(&c);
+    /* a miss after lock: NOT_FOUND, still locked, the backend untouched */
+    CHECK_OK(pqce_vault_lock(h.v));
+    CHECK_OK(vopen(&c, dir, 0, &cache_on));
+    wctx.unseals = 0;
+    CHECK_RC(pqce_vault_unlock_cached(c.v, 600), PQCE_ERR_NOT_FOUND);
+    CHECK(!pqce_vault_is_unlocked(c.v));
+    CHECK(wctx.unseals == 0);
+    CHECK(strstr(pqce_vault_error_detail(c.v), "keyring") != NULL);
+    /* the normal unlock still works on the same handle */
+    CHECK_OK(pqce_vault_unlock(c.v, 600));
+    CHECK(wctx.unseals == 1);
+    CHECK_OK(pqce_vault_lock(c.v));
+    vclose(&c);
+    /* a handle opened without the flag: NOT_FOUND, even with an entry */
+    CHECK_OK(pqce_vault_unlock(h.v, 600));
+    CHECK_OK(vopen(&c, dir, 0, NULL));
+    wctx.unseals = 0;
+    CHECK_RC(pqce_vault_unlock_cached(c.v, 600), PQCE_ERR_NOT_FOUND);
+    CHECK(wctx.unseals == 0 && !pqce_vault_is_unlocked(c.v));
+    vclose(&c);
+    CHECK_RC(pqce_vault_unlock_cached(NULL, 600), PQCE_ERR_INVALID_ARG);
+    /* the hit and the two unlocks were audited, the misses were not */
+    size_t unlocks_after = 0, failed_after = 0;
+    CHECK_OK(count_unlocks(h.v, &unlocks_after, &failed_after));
+    CHECK(unlocks_after == unlocks_before + 3);
+    CHECK(failed_after == failed_before);
+    CHECK_OK(pqce_vault_lock(h.v));
+    vclose(&h);
+    hw_rm_rf(dir);
+}
+
 /* A caller built against the version-1 header passes the shorter struct. */
 typedef struct options_v1 {
     uint32_t version;
@@ -377,6 +446,7 @@ int main(int argc, char **argv)
         TEST_CASE(test_keyring_lock_removes_the_entry),
         TEST_CASE(test_keyring_entry_expires_with_the_ttl),
         TEST_CASE(test_keyring_entry_of_another_descriptor_is_ignored),
+        TEST_CASE(test_keyring_unlock_cached_never_asks_the_backend),
         TEST_CASE(test_keyring_options_version_1_accepted_and_unknown_flags_refused),
     };
     int rc = test_run(argc, argv, cases, sizeof cases / sizeof cases[0]);

@@ -767,7 +767,7 @@ void pqce_vault_free(pqce_vault *v)
     free(v);
 }
 
-int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
+static int vault_unlock(pqce_vault *v, int64_t ttl_seconds, int cache_only)
 {
     uint8_t aad[64];
     size_t secret_len = 0;
@@ -791,6 +791,11 @@ int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
     int from_cache =
         v->keyring_cache && pqce_keyring_cache_get(v->session->secret, PQCE_VAULT_SECRET_BYTES,
                                                    v->vault_id, v->blob, v->blob_len) == PQCE_OK;
+    if (cache_only && !from_cache) {
+        /* nothing was tried that could fail: no audit record */
+        session_end(v);
+        return fail(v, PQCE_ERR_NOT_FOUND, "the session keyring holds no secret of this vault");
+    }
     size_t aad_len = secret_aad(v, aad);
     ret = from_cache ? PQCE_OK
                      : pqce_backend_unseal(v->backend, v->session->secret, PQCE_VAULT_SECRET_BYTES,
@@ -847,6 +852,19 @@ int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
              v->session->memory_locked ? "" : " (memory not locked: RLIMIT_MEMLOCK)");
     audit(v, PQCE_AUDIT_UNLOCK, NULL, NULL, 1, details, 0);
     return PQCE_OK;
+}
+
+int pqce_vault_unlock(pqce_vault *v, int64_t ttl_seconds)
+{
+    return vault_unlock(v, ttl_seconds, 0);
+}
+
+int pqce_vault_unlock_cached(pqce_vault *v, int64_t ttl_seconds)
+{
+    if (v != NULL && !v->keyring_cache) {
+        return fail(v, PQCE_ERR_NOT_FOUND, "this handle was opened without the keyring cache");
+    }
+    return vault_unlock(v, ttl_seconds, 1);
 }
 
 int pqce_vault_lock(pqce_vault *v)

@@ -28,7 +28,7 @@ PASSPHRASE = "correct horse battery staple 42"
 # exit codes (docs/CLI.md)
 OK, GENERAL, USAGE, NOT_FOUND, LOCKED, INTEGRITY, POLICY, ROLLBACK, IO = range(9)
 
-VAULT_COMMANDS = {"init", "put", "get", "ls", "rm", "inspect", "verify", "pubkey",
+VAULT_COMMANDS = {"init", "lock", "put", "get", "ls", "rm", "inspect", "verify", "pubkey",
                   "import", "attest", "audit", "policy"}
 
 
@@ -351,9 +351,18 @@ class ExitCodeTest(CliTest):
     def test_general_failures_exit_1(self):
         v = self.v
         self.assertExit(v.run("init"), GENERAL, "already holds a vault")
-        for backend in ("tpm2", "pkcs11"):
-            run = Vault(self.tmp, backend).run("init", "--backend", backend)
-            self.assertExit(run, GENERAL, "not in this build")
+        built = {b["name"]: b["compiled_in"] for b in v.json("backends")}
+        # a TPM that is not there, a PKCS#11 module that does not exist (or,
+        # in a build without them, the backend itself): exit 1, nothing left
+        for backend, opts, want in (
+                ("tpm2", ["--tcti", "swtpm:path=" + self.path("no-tpm.sock")],
+                 "tpm2: the TCTI 'swtpm:path="),
+                ("pkcs11", ["--module", self.path("no-module.so"), "--token", "t",
+                            "--no-login"], "pkcs11: cannot load the module")):
+            run = Vault(self.tmp, backend).run("init", "--backend", backend, *opts,
+                                               passphrase=False)
+            self.assertExit(run, GENERAL, want if built[backend] else
+                            f"this build of pqce has no {backend} backend")
             self.assertFalse(os.path.exists(os.path.join(self.tmp, backend)))
         for backend, detail in (("ios", "Apple Secure Enclave"), ("android", "Android StrongBox"),
                                 ("qsee", "Qualcomm QSEE")):
