@@ -201,6 +201,18 @@ static int check_pin_options(cli_ctx *ctx, const cli_config *cfg, const char *na
     return EXIT_OK;
 }
 
+/* The PIN of a hardware vault into pin (left empty when the vault has none
+ * or confirm < 0: no secret wanted), after checking the options. */
+static int pin_get(cli_ctx *ctx, const cli_config *cfg, int confirm, const char *name,
+                   cli_secret *pin)
+{
+    int rc = check_pin_options(ctx, cfg, name);
+    if (rc != EXIT_OK || strcmp(cfg->kdf, "pin") != 0 || confirm < 0) {
+        return rc;
+    }
+    return cli_pin_get(ctx, pin, confirm);
+}
+
 static int hw_fail(cli_ctx *ctx, int err, const char *name, const char *detail)
 {
     size_t nl = strlen(name);
@@ -224,9 +236,14 @@ static int tpm2_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_pin
     pqce_tpm2_options o;
     cli_secret pin = {0};
     char detail[512] = "";
-    int rc = check_pin_options(ctx, cfg, "TPM 2.0");
+    int rc = pin_get(ctx, cfg, confirm_pin, "TPM 2.0", &pin);
     if (rc != EXIT_OK) {
         return rc;
+    }
+    if (pin.len > PQCE_TPM2_PIN_MAX) {
+        cli_secret_free(&pin);
+        cli_error(ctx, "a TPM PIN is at most %d bytes", PQCE_TPM2_PIN_MAX);
+        return EXIT_USAGE;
     }
     memset(&o, 0, sizeof o);
     o.version = PQCE_TPM2_OPTIONS_VERSION;
@@ -238,17 +255,7 @@ static int tpm2_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_pin
     o.device_model = cfg->device_model;
     o.detail = detail;
     o.detail_cap = sizeof detail;
-    if (strcmp(cfg->kdf, "pin") == 0 && confirm_pin >= 0) {
-        if ((rc = cli_pin_get(ctx, &pin, confirm_pin)) != EXIT_OK) {
-            return rc;
-        }
-        if (pin.len > PQCE_TPM2_PIN_MAX) {
-            cli_secret_free(&pin);
-            cli_error(ctx, "a TPM PIN is at most %d bytes", PQCE_TPM2_PIN_MAX);
-            return EXIT_USAGE;
-        }
-        o.pin = (const char *)pin.buf;
-    }
+    o.pin = pin.buf != NULL ? (const char *)pin.buf : NULL;
     int err = pqce_backend_tpm2_new(backend, &o);
     cli_secret_free(&pin); /* the backend keeps its own copy on locked pages */
     return err == PQCE_OK ? EXIT_OK : hw_fail(ctx, err, "tpm2", detail);
@@ -260,7 +267,8 @@ static int pkcs11_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_p
     pqce_pkcs11_options o;
     cli_secret pin = {0};
     char detail[512] = "";
-    int rc = check_pin_options(ctx, cfg, "PKCS#11");
+    /* A token's PIN exists already: asked once, even at init. */
+    int rc = pin_get(ctx, cfg, confirm_pin < 0 ? -1 : 0, "PKCS#11", &pin);
     if (rc != EXIT_OK) {
         return rc;
     }
@@ -273,13 +281,7 @@ static int pkcs11_backend_new(cli_ctx *ctx, const cli_config *cfg, int confirm_p
     o.device_model = cfg->device_model;
     o.detail = detail;
     o.detail_cap = sizeof detail;
-    if (strcmp(cfg->kdf, "pin") == 0 && confirm_pin >= 0) {
-        /* A token's PIN exists already: asked once, even at init. */
-        if ((rc = cli_pin_get(ctx, &pin, 0)) != EXIT_OK) {
-            return rc;
-        }
-        o.pin = (const char *)pin.buf;
-    }
+    o.pin = pin.buf != NULL ? (const char *)pin.buf : NULL;
     int err = pqce_backend_pkcs11_new(backend, &o);
     cli_secret_free(&pin);
     return err == PQCE_OK ? EXIT_OK : hw_fail(ctx, err, "pkcs11", detail);

@@ -363,6 +363,7 @@ class ExitCodeTest(CliTest):
                                                passphrase=False)
             self.assertExit(run, GENERAL, want if built[backend] else
                             f"this build of pqce has no {backend} backend")
+            self.assertNotIn(f"{backend}: {backend}:", run.stderr)
             self.assertFalse(os.path.exists(os.path.join(self.tmp, backend)))
         for backend, detail in (("ios", "Apple Secure Enclave"), ("android", "Android StrongBox"),
                                 ("qsee", "Qualcomm QSEE")):

@@ -176,6 +176,7 @@ class Tpm2CliTest(HwCliTest):
             f.write(text)
         run = v.run("get", "m", "-o", self.path("out.bin"))
         self.assertExit(run, GENERAL, "it was sealed by another TPM")
+        self.assertNotIn("tpm2: tpm2:", run.stderr, "the backend's name is said once")
         self.assertFalse(os.path.exists(self.path("out.bin")))
 
 
@@ -242,6 +243,22 @@ class BackendsCliTest(HwCliTest):
         )
         for args, want in cases:
             self.assertExit(v.run("init", *args), USAGE, want)
+            self.assertFalse(os.path.exists(v.dir), "a refused init leaves nothing")
+        # bad PINs: longer than a TPM takes, a NUL inside; PIN with --no-login
+        with open(self.path("nul-pin"), "wb") as f:
+            f.write(b"12\x0034")
+        pin_cases = (
+            (["--backend", "tpm2", "--tcti", self.tcti], v.with_pin("x" * 33), "at most 32"),
+            (["--backend", "tpm2", "--tcti", self.tcti, "--pin-file", self.path("nul-pin")],
+             None, "NUL"),
+            (["--backend", "pkcs11", "--module", self.module, "--token", self.token,
+              "--no-login"], None, "--no-login"),
+            (["--backend", "tpm2", "--tcti", self.tcti, "--nv-index", "0x1000"], None,
+             "--nv-index"),
+        )
+        for args, env, want in pin_cases:
+            run = v.run("init", *args, pin=args.count("--pin-file") == 0, env=env)
+            self.assertExit(run, USAGE, want)
             self.assertFalse(os.path.exists(v.dir), "a refused init leaves nothing")
         # a passphrase option on a TPM vault, a PIN option on a file vault
         t = self.tpm_vault()
